@@ -1,0 +1,187 @@
+package org.jgrad;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Reverse-mode automatic differentiation over the graph recorded while computing.
+ *
+ * <p>{@link Tensor#backward()} and {@link #grad(Tensor, List, boolean)} share one engine: order the
+ * graph topologically (with an explicit stack, so a chain of a million ops does not overflow the
+ * thread's stack), then visit it from the output back, calling each op's backward rule and adding
+ * the gradients that reach a tensor along every path — the chain rule summed over all uses.
+ */
+public final class Autograd {
+    private Autograd() {}
+
+    private static final ThreadLocal<boolean[]> GRAD_ENABLED = ThreadLocal.withInitial(() -> new boolean[] {true});
+
+    /** A scope that restores the previous grad mode when closed. */
+    public interface Scope extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /** Whether ops record the graph on this thread. */
+    public static boolean isGradEnabled() {
+        return GRAD_ENABLED.get()[0];
+    }
+
+    /**
+     * Turns graph recording off on this thread until the scope closes:
+     * {@code try (var scope = Autograd.noGrad()) { ... }}.
+     */
+    public static Scope noGrad() {
+        return setGradEnabled(false);
+    }
+
+    /** Turns graph recording on (again) until the scope closes, e.g. inside a noGrad scope. */
+    public static Scope enableGrad() {
+        return setGradEnabled(true);
+    }
+
+    private static Scope setGradEnabled(boolean enabled) {
+        boolean[] flag = GRAD_ENABLED.get();
+        boolean previous = flag[0];
+        flag[0] = enabled;
+        return () -> flag[0] = previous;
+    }
+
+    /**
+     * The gradients of {@code output} (a scalar) with respect to each of {@code inputs}, returned rather
+     * than accumulated into {@link Tensor#grad()}. With {@code createGraph} the backward pass is
+     * recorded, so the returned gradients can be differentiated again. An input that the output does
+     * not depend on gets a zero gradient.
+     */
+    public static List<Tensor> grad(Tensor output, List<Tensor> inputs, boolean createGraph) {
+        return grad(output, inputs, null, createGraph, createGraph);
+    }
+
+    /** As {@link #grad(Tensor, List, boolean)}, starting from {@code gradOutput} (ones for a scalar if null). */
+    public static List<Tensor> grad(Tensor output, List<Tensor> inputs, Tensor gradOutput,
+                                    boolean retainGraph, boolean createGraph) {
+        Objects.requireNonNull(output, "output");
+        for (Tensor in : inputs) {
+            if (!in.requiresGrad()) {
+                throw new IllegalArgumentException("Autograd.grad: an input of shape " + Shapes.str(in.shape())
+                        + " does not require grad, so no gradient can be computed for it");
+            }
+        }
+        Map<Tensor, Tensor> captured = new IdentityHashMap<>();
+        for (Tensor in : inputs) captured.put(in, null);
+        run("Autograd.grad", output, gradOutput, retainGraph, createGraph, captured);
+        List<Tensor> result = new ArrayList<>(inputs.size());
+        for (Tensor in : inputs) {
+            Tensor g = captured.get(in);
+            result.add(g != null ? g : Tensor.zeros(in.dtype(), in.shape()));
+        }
+        return result;
+    }
+
+    /**
+     * The engine. With {@code captured == null} gradients reaching leaves accumulate into their
+     * {@code grad}; otherwise the gradients of the tensors in {@code captured} are stored there and
+     * no leaf is touched.
+     */
+    static void run(String caller, Tensor output, Tensor gradOutput, boolean retainGraph, boolean createGraph,
+                    Map<Tensor, Tensor> captured) {
+        if (!output.requiresGrad()) {
+            throw new IllegalStateException(caller + ": the output (shape " + Shapes.str(output.shape())
+                    + ") does not require grad: no input of the computation had requiresGrad(true), or it ran"
+                    + " inside Autograd.noGrad()");
+        }
+        if (gradOutput == null) {
+            if (output.numel() != 1) {
+                throw new IllegalArgumentException(caller + ": a gradient can be implied only for a scalar output,"
+                        + " but the output has shape " + Shapes.str(output.shape())
+                        + "; pass the gradient of the output explicitly");
+            }
+            gradOutput = Tensor.onesLike(output);
+        } else if (!java.util.Arrays.equals(gradOutput.shape(), output.shape())) {
+            throw new IllegalArgumentException(caller + ": the gradient has shape " + Shapes.str(gradOutput.shape())
+                    + " but the output has shape " + Shapes.str(output.shape()));
+        }
+
+        List<Tensor> order = topologicalOrder(output);
+        // Only tensors on a path to a target need their backward run.
+        Map<Tensor, Boolean> needed = new IdentityHashMap<>();
+        for (Tensor t : order) { // inputs come before the tensors computed from them
+            boolean need = captured == null ? t.gradFn == null && t.requiresGrad() : captured.containsKey(t);
+            if (t.gradFn != null) {
+                for (Tensor in : t.gradFn.inputs) {
+                    if (in != null && needed.getOrDefault(in, false)) need = true;
+                }
+            }
+            needed.put(t, need);
+        }
+
+        Map<Tensor, Tensor> grads = new IdentityHashMap<>();
+        grads.put(output, gradOutput.detachUnlessRecording(createGraph));
+        try (Scope scope = setGradEnabled(createGraph)) {
+            for (int i = order.size() - 1; i >= 0; i--) {
+                Tensor t = order.get(i);
+                Tensor g = grads.remove(t);
+                Node node = t.gradFn;
+                if (g == null || !needed.get(t)) {
+                    if (node != null && !retainGraph) node.free();
+                    continue;
+                }
+                if (captured != null && captured.containsKey(t)) {
+                    captured.put(t, g);
+                }
+                if (node == null) {
+                    if (captured == null) t.accumulateGrad(g);
+                    continue;
+                }
+                Tensor[] inputGrads = node.apply(g);
+                if (!retainGraph) node.free();
+                for (int k = 0; k < inputGrads.length; k++) {
+                    Tensor in = node.inputs[k];
+                    Tensor ig = inputGrads[k];
+                    if (in == null || ig == null || !in.requiresGrad()) continue;
+                    if (!java.util.Arrays.equals(ig.shape(), in.shape())) {
+                        throw new IllegalStateException(node.op + ": backward produced a gradient of shape "
+                                + Shapes.str(ig.shape()) + " for an input of shape " + Shapes.str(in.shape()));
+                    }
+                    if (ig.dtype() != in.dtype()) ig = ig.to(in.dtype());
+                    Tensor prev = grads.get(in);
+                    grads.put(in, prev == null ? ig : prev.add(ig));
+                }
+            }
+        }
+    }
+
+    /** Tensors reachable from {@code root} through recorded ops, each after all of its inputs. */
+    static List<Tensor> topologicalOrder(Tensor root) {
+        List<Tensor> order = new ArrayList<>();
+        Map<Tensor, Boolean> visited = new IdentityHashMap<>();
+        // Iterative depth-first post-order: each frame is a tensor and how many inputs it has pushed.
+        ArrayList<Tensor> stack = new ArrayList<>();
+        ArrayList<Integer> next = new ArrayList<>();
+        stack.add(root);
+        next.add(0);
+        visited.put(root, true);
+        while (!stack.isEmpty()) {
+            int top = stack.size() - 1;
+            Tensor t = stack.get(top);
+            int k = next.get(top);
+            Tensor[] inputs = t.gradFn == null ? null : t.gradFn.inputs;
+            if (inputs != null && k < inputs.length) {
+                next.set(top, k + 1);
+                Tensor in = inputs[k];
+                if (in != null && in.requiresGrad() && visited.put(in, true) == null) {
+                    stack.add(in);
+                    next.add(0);
+                }
+            } else {
+                stack.remove(top);
+                next.remove(top);
+                order.add(t);
+            }
+        }
+        return order;
+    }
+}

@@ -1,0 +1,329 @@
+package org.jgrad;
+
+import java.util.Arrays;
+import org.jgrad.kernels.BinaryOp;
+import org.jgrad.kernels.Kernels;
+import org.jgrad.kernels.UnaryOp;
+
+/**
+ * Elementwise ops. Each public-facing op is its forward (one kernel call) followed by its local
+ * derivative, written with tensor ops so that it can be differentiated again. Binary ops broadcast
+ * as NumPy does; their backward sums the gradient back to each input's shape.
+ */
+final class Elementwise {
+    private Elementwise() {}
+
+    private static final double INV_SQRT_2PI = 1.0 / Math.sqrt(2 * Math.PI);
+
+    // ------------------------------------------------------------ raw forward (no graph)
+
+    static Tensor unaryRaw(String name, UnaryOp op, Tensor x, double p, double q) {
+        if (!x.dtype().isFloatingPoint()) x = x.rawContiguous(DType.FLOAT64);
+        Tensor in = x.rawContiguous(x.dtype());
+        Tensor out = Tensor.empty(x.dtype(), x.shape);
+        int n = out.numel();
+        Kernels k = Kernels.get();
+        if (x.dtype() == DType.FLOAT32) {
+            k.unary(op, in.storage.f, in.offset, out.storage.f, 0, n, p, q);
+        } else {
+            k.unary(op, in.storage.d, in.offset, out.storage.d, 0, n, p, q);
+        }
+        return out;
+    }
+
+    /** Result type of arithmetic: the promoted type, with int64 computed as float64. */
+    static DType arithmeticType(Tensor a, Tensor b) {
+        DType t = DType.promote(a.dtype(), b.dtype());
+        return t == DType.INT64 ? DType.FLOAT64 : t;
+    }
+
+    static Tensor binaryRaw(String name, BinaryOp op, Tensor a, Tensor b, DType dtype) {
+        int[] shape = Shapes.broadcast(name, a.shape, b.shape);
+        if (a.dtype() != dtype) a = a.rawContiguous(dtype);
+        if (b.dtype() != dtype) b = b.rawContiguous(dtype);
+        int rank = shape.length;
+        int[] as = Strided.broadcastStrides(a, shape);
+        if (rank > 0 && as[rank - 1] > 1) {
+            a = a.rawContiguous(dtype);
+            as = Strided.broadcastStrides(a, shape);
+        }
+        int[] bs = Strided.broadcastStrides(b, shape);
+        if (rank > 0 && bs[rank - 1] > 1) {
+            b = b.rawContiguous(dtype);
+            bs = Strided.broadcastStrides(b, shape);
+        }
+        Tensor out = Tensor.empty(dtype, shape);
+        int ai = rank == 0 ? 1 : as[rank - 1], bi = rank == 0 ? 1 : bs[rank - 1];
+        Kernels k = Kernels.get();
+        if (Arrays.equals(a.shape, shape) && Arrays.equals(b.shape, shape) && a.isContiguous() && b.isContiguous()) {
+            // The common case: one run over everything.
+            if (dtype == DType.FLOAT32) {
+                k.binary(op, a.storage.f, a.offset, 1, b.storage.f, b.offset, 1, out.storage.f, 0, out.numel());
+            } else {
+                k.binary(op, a.storage.d, a.offset, 1, b.storage.d, b.offset, 1, out.storage.d, 0, out.numel());
+            }
+            return out;
+        }
+        if (dtype == DType.FLOAT32) {
+            float[] x = a.storage.f, y = b.storage.f, z = out.storage.f;
+            Strided.forEachRun(shape, a.offset, as, b.offset, bs, 0, out.strides,
+                    (ao, bo, co, len) -> k.binary(op, x, ao, ai, y, bo, bi, z, co, len));
+        } else {
+            double[] x = a.storage.d, y = b.storage.d, z = out.storage.d;
+            Strided.forEachRun(shape, a.offset, as, b.offset, bs, 0, out.strides,
+                    (ao, bo, co, len) -> k.binary(op, x, ao, ai, y, bo, bi, z, co, len));
+        }
+        return out;
+    }
+
+    private static Tensor[] inputs(Tensor... ts) {
+        return ts;
+    }
+
+    // ------------------------------------------------------------ arithmetic
+
+    static Tensor add(Tensor a, Tensor b) {
+        Tensor out = binaryRaw("add", BinaryOp.ADD, a, b, arithmeticType(a, b));
+        int[] sa = a.shape, sb = b.shape;
+        return Tensor.record("add", out, inputs(a, b), Tensor.NONE,
+                g -> new Tensor[] {g.sumToShape(sa), g.sumToShape(sb)});
+    }
+
+    static Tensor sub(Tensor a, Tensor b) {
+        Tensor out = binaryRaw("sub", BinaryOp.SUB, a, b, arithmeticType(a, b));
+        int[] sa = a.shape, sb = b.shape;
+        return Tensor.record("sub", out, inputs(a, b), Tensor.NONE,
+                g -> new Tensor[] {g.sumToShape(sa), g.neg().sumToShape(sb)});
+    }
+
+    static Tensor mul(Tensor a, Tensor b) {
+        Tensor out = binaryRaw("mul", BinaryOp.MUL, a, b, arithmeticType(a, b));
+        return Tensor.record("mul", out, inputs(a, b), inputs(a, b),
+                g -> new Tensor[] {
+                    a.requiresGrad() ? g.mul(b).sumToShape(a.shape) : null,
+                    b.requiresGrad() ? g.mul(a).sumToShape(b.shape) : null});
+    }
+
+    static Tensor div(Tensor a, Tensor b) {
+        Tensor out = binaryRaw("div", BinaryOp.DIV, a, b, arithmeticType(a, b));
+        return Tensor.record("div", out, inputs(a, b), inputs(a, b),
+                g -> new Tensor[] {
+                    a.requiresGrad() ? g.div(b).sumToShape(a.shape) : null,
+                    // d(a/b)/db = −a/b²
+                    b.requiresGrad() ? g.mul(a).div(b.mul(b)).neg().sumToShape(b.shape) : null});
+    }
+
+    /** p·x + q with scalars: add, sub, mul, div and neg by a number. */
+    static Tensor affine(String name, Tensor x, double p, double q) {
+        Tensor out = unaryRaw(name, UnaryOp.AFFINE, x, p, q);
+        return Tensor.record(name, out, inputs(x), Tensor.NONE, g -> new Tensor[] {p == 1 ? g : g.mul(p)});
+    }
+
+    static Tensor pow(Tensor x, double p) {
+        Tensor out = unaryRaw("pow", UnaryOp.POW, x, p, 0);
+        // d xᵖ/dx = p·x^(p−1)
+        return Tensor.record("pow", out, inputs(x), inputs(x),
+                g -> new Tensor[] {p == 0 ? Tensor.zerosLike(x) : g.mul(x.pow(p - 1).mul(p))});
+    }
+
+    static Tensor pow(Tensor a, Tensor b) {
+        Tensor out = binaryRaw("pow", BinaryOp.POW, a, b, arithmeticType(a, b));
+        return Tensor.record("pow", out, inputs(a, b), inputs(a, b, out),
+                g -> new Tensor[] {
+                    a.requiresGrad() ? g.mul(b).mul(a.pow(b.sub(1))).sumToShape(a.shape) : null,
+                    // d aᵇ/db = aᵇ·ln a; where a = 0 the limit (for b > 0) is 0, not 0·(−∞).
+                    b.requiresGrad() ? g.mul(Tensor.where(a.eq(0), Tensor.zerosLike(out), out.mul(a.log())))
+                            .sumToShape(b.shape) : null});
+    }
+
+    // ------------------------------------------------------------ unary math
+
+    static Tensor exp(Tensor x) {
+        Tensor out = unaryRaw("exp", UnaryOp.EXP, x, 0, 0);
+        return Tensor.record("exp", out, inputs(x), inputs(out), g -> new Tensor[] {g.mul(out)});
+    }
+
+    static Tensor log(Tensor x) {
+        Tensor out = unaryRaw("log", UnaryOp.LOG, x, 0, 0);
+        return Tensor.record("log", out, inputs(x), inputs(x), g -> new Tensor[] {g.div(x)});
+    }
+
+    static Tensor log1p(Tensor x) {
+        Tensor out = unaryRaw("log1p", UnaryOp.LOG1P, x, 0, 0);
+        return Tensor.record("log1p", out, inputs(x), inputs(x), g -> new Tensor[] {g.div(x.add(1))});
+    }
+
+    static Tensor sqrt(Tensor x) {
+        Tensor out = unaryRaw("sqrt", UnaryOp.SQRT, x, 0, 0);
+        return Tensor.record("sqrt", out, inputs(x), inputs(out), g -> new Tensor[] {g.div(out.mul(2))});
+    }
+
+    static Tensor abs(Tensor x) {
+        Tensor out = unaryRaw("abs", UnaryOp.ABS, x, 0, 0);
+        // The subgradient at 0 is taken as 0 (sign(0) = 0), as PyTorch does.
+        return Tensor.record("abs", out, inputs(x), inputs(x), g -> new Tensor[] {g.mul(x.sign())});
+    }
+
+    static Tensor sign(Tensor x) {
+        Tensor out = unaryRaw("sign", UnaryOp.SIGN, x, 0, 0);
+        return Tensor.record("sign", out, inputs(x), Tensor.NONE, g -> new Tensor[] {g.mul(0)});
+    }
+
+    static Tensor sin(Tensor x) {
+        Tensor out = unaryRaw("sin", UnaryOp.SIN, x, 0, 0);
+        return Tensor.record("sin", out, inputs(x), inputs(x), g -> new Tensor[] {g.mul(x.cos())});
+    }
+
+    static Tensor cos(Tensor x) {
+        Tensor out = unaryRaw("cos", UnaryOp.COS, x, 0, 0);
+        return Tensor.record("cos", out, inputs(x), inputs(x), g -> new Tensor[] {g.mul(x.sin()).neg()});
+    }
+
+    static Tensor tanh(Tensor x) {
+        Tensor out = unaryRaw("tanh", UnaryOp.TANH, x, 0, 0);
+        // tanh' = 1 − tanh²
+        return Tensor.record("tanh", out, inputs(x), inputs(out),
+                g -> new Tensor[] {g.mul(out.mul(out).neg().add(1))});
+    }
+
+    static Tensor sigmoid(Tensor x) {
+        Tensor out = unaryRaw("sigmoid", UnaryOp.SIGMOID, x, 0, 0);
+        // σ' = σ·(1 − σ)
+        return Tensor.record("sigmoid", out, inputs(x), inputs(out),
+                g -> new Tensor[] {g.mul(out.mul(out.neg().add(1)))});
+    }
+
+    static Tensor relu(Tensor x) {
+        Tensor out = unaryRaw("relu", UnaryOp.RELU, x, 0, 0);
+        // The derivative at 0 is taken as 0, as PyTorch does.
+        return Tensor.record("relu", out, inputs(x), inputs(x), g -> new Tensor[] {g.mul(x.gt(0))});
+    }
+
+    static Tensor leakyRelu(Tensor x, double alpha) {
+        Tensor out = unaryRaw("leakyRelu", UnaryOp.LEAKY_RELU, x, alpha, 0);
+        return Tensor.record("leakyRelu", out, inputs(x), inputs(x),
+                g -> new Tensor[] {g.mul(x.gt(0).mul(1 - alpha).add(alpha))});
+    }
+
+    static Tensor elu(Tensor x, double alpha) {
+        Tensor out = unaryRaw("elu", UnaryOp.ELU, x, alpha, 0);
+        // For x ≤ 0: d α(eˣ−1)/dx = α·eˣ = out + α.
+        return Tensor.record("elu", out, inputs(x), inputs(x, out),
+                g -> new Tensor[] {g.mul(Tensor.where(x.gt(0), Tensor.onesLike(out), out.add(alpha)))});
+    }
+
+    static Tensor softplus(Tensor x) {
+        Tensor out = unaryRaw("softplus", UnaryOp.SOFTPLUS, x, 0, 0);
+        return Tensor.record("softplus", out, inputs(x), inputs(x), g -> new Tensor[] {g.mul(x.sigmoid())});
+    }
+
+    static Tensor atan(Tensor x) {
+        Tensor out = unaryRaw("atan", UnaryOp.ATAN, x, 0, 0);
+        return Tensor.record("atan", out, inputs(x), inputs(x), g -> new Tensor[] {g.div(x.mul(x).add(1))});
+    }
+
+    static Tensor softsign(Tensor x) {
+        Tensor out = unaryRaw("softsign", UnaryOp.SOFTSIGN, x, 0, 0);
+        // d x/(1+|x|) /dx = 1/(1+|x|)²
+        return Tensor.record("softsign", out, inputs(x), inputs(x),
+                g -> new Tensor[] {g.div(x.abs().add(1).pow(2))});
+    }
+
+    static Tensor gelu(Tensor x) {
+        Tensor out = unaryRaw("gelu", UnaryOp.GELU, x, 0, 0);
+        // d x·Φ(x)/dx = Φ(x) + x·φ(x)
+        return Tensor.record("gelu", out, inputs(x), inputs(x),
+                g -> new Tensor[] {g.mul(normalCdf(x).add(x.mul(normalPdf(x))))});
+    }
+
+    /** Φ(x), the standard normal CDF; its derivative is the density φ. */
+    static Tensor normalCdf(Tensor x) {
+        Tensor out = unaryRaw("normalCdf", UnaryOp.NORMAL_CDF, x, 0, 0);
+        return Tensor.record("normalCdf", out, inputs(x), inputs(x), g -> new Tensor[] {g.mul(normalPdf(x))});
+    }
+
+    /** φ(x) = e^(−x²/2)/√(2π), composed from ops. */
+    static Tensor normalPdf(Tensor x) {
+        return x.mul(x).mul(-0.5).exp().mul(INV_SQRT_2PI);
+    }
+
+    static Tensor clamp(Tensor x, double min, double max) {
+        if (min > max) throw new IllegalArgumentException("clamp: min " + min + " is greater than max " + max);
+        Tensor out = unaryRaw("clamp", UnaryOp.CLAMP, x, min, max);
+        // Gradient passes where min ≤ x ≤ max (boundaries included, as PyTorch).
+        return Tensor.record("clamp", out, inputs(x), inputs(x),
+                g -> new Tensor[] {g.mul(x.ge(min).mul(x.le(max)))});
+    }
+
+    static Tensor maximum(Tensor a, Tensor b) {
+        return extremum("maximum", BinaryOp.MAX, BinaryOp.GT, a, b);
+    }
+
+    static Tensor minimum(Tensor a, Tensor b) {
+        return extremum("minimum", BinaryOp.MIN, BinaryOp.LT, a, b);
+    }
+
+    /** At ties each side receives half of the gradient, as in PyTorch. */
+    private static Tensor extremum(String name, BinaryOp op, BinaryOp wins, Tensor a, Tensor b) {
+        Tensor out = binaryRaw(name, op, a, b, arithmeticType(a, b));
+        return Tensor.record(name, out, inputs(a, b), inputs(a, b), g -> {
+            Tensor tie = compare(BinaryOp.EQ, a, b).mul(0.5);
+            Tensor aShare = compare(wins, a, b).add(tie);
+            Tensor bShare = compare(wins, b, a).add(tie);
+            return new Tensor[] {g.mul(aShare).sumToShape(a.shape), g.mul(bShare).sumToShape(b.shape)};
+        });
+    }
+
+    static Tensor where(Tensor cond, Tensor a, Tensor b) {
+        int[] shape = Shapes.broadcast("where", Shapes.broadcast("where", cond.shape, a.shape), b.shape);
+        DType dtype = arithmeticType(a, b);
+        Tensor mask = compare(BinaryOp.NE, cond, Tensor.scalar(DType.FLOAT64, 0)).to(dtype);
+        Tensor notMask = mask.neg().add(1);
+        // out = mask·a + (1 − mask)·b, computed without NaN leaking from the unselected side.
+        Tensor out = Tensor.empty(dtype, shape);
+        Tensor ea = a.detach().expand(shape), eb = b.detach().expand(shape), em = mask.expand(shape);
+        double[] av = ea.toDoubleArray(), bv = eb.toDoubleArray(), mv = em.toDoubleArray();
+        for (int i = 0; i < av.length; i++) out.storage.set(i, mv[i] != 0 ? av[i] : bv[i]);
+        return Tensor.record("where", out, inputs(a, b), inputs(mask),
+                g -> new Tensor[] {g.mul(mask).sumToShape(a.shape), g.mul(notMask).sumToShape(b.shape)});
+    }
+
+    /** 1 where the comparison holds, else 0; not differentiable. */
+    static Tensor compare(BinaryOp op, Tensor a, Tensor b) {
+        DType t = DType.promote(a.dtype(), b.dtype());
+        if (t == DType.INT64) {
+            // Exact for indices up to 2⁵³; the result is a float32 mask.
+            return binaryRaw(op.name().toLowerCase(), op, a, b, DType.FLOAT64).rawContiguous(DType.FLOAT32);
+        }
+        return binaryRaw(op.name().toLowerCase(), op, a, b, t);
+    }
+
+    // ------------------------------------------------------------ in place
+
+    static Tensor inPlace(String name, Tensor self, BinaryOp op, Tensor other) {
+        self.checkInPlaceAllowed(name);
+        int[] shape = Shapes.broadcast(name, self.shape, other.shape);
+        if (!Arrays.equals(shape, self.shape)) {
+            throw new IllegalArgumentException(name + ": the result of shape " + Shapes.str(shape)
+                    + " would not fit this tensor of shape " + Shapes.str(self.shape));
+        }
+        Tensor result = binaryRaw(name, op, self, other, self.dtype().isFloatingPoint() ? self.dtype() : DType.FLOAT64);
+        Strided.copy(result, self);
+        self.bumpVersion();
+        return self;
+    }
+
+    static Tensor copyInPlace(Tensor self, Tensor src) {
+        self.checkInPlaceAllowed("copyInPlace");
+        int[] shape = Shapes.broadcast("copyInPlace", self.shape, src.shape);
+        if (!Arrays.equals(shape, self.shape)) {
+            throw new IllegalArgumentException("copyInPlace: a source of shape " + Shapes.str(src.shape)
+                    + " does not broadcast to this tensor's shape " + Shapes.str(self.shape));
+        }
+        // Copying from an overlapping view of the same storage would read values already overwritten.
+        Tensor from = src.storage == self.storage ? src.rawClone() : src;
+        Strided.copy(from, self);
+        self.bumpVersion();
+        return self;
+    }
+}

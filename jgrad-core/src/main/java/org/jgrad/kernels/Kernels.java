@@ -1,0 +1,46 @@
+package org.jgrad.kernels;
+
+/**
+ * The numeric inner loops of jgrad, behind one interface so that a plain-Java implementation and a
+ * Vector API implementation can be swapped (Lucene's VectorizationProvider is the model). Every
+ * method works on flat heap arrays with explicit offsets; the tensor layer does the shape logic.
+ *
+ * <p>Strides of the binary kernels are 0 (broadcast a scalar along the run) or 1.
+ */
+public interface Kernels {
+
+    /** A short name for logs: "scalar", "vector(256 bit)". */
+    String name();
+
+    /** c[co+i] = op(a[ao+i], p, q) for i in [0, n). */
+    void unary(UnaryOp op, float[] a, int ao, float[] c, int co, int n, double p, double q);
+
+    void unary(UnaryOp op, double[] a, int ao, double[] c, int co, int n, double p, double q);
+
+    /** c[co+i] = op(a[ao+i·as], b[bo+i·bs]) for i in [0, n), with as, bs ∈ {0, 1}. */
+    void binary(BinaryOp op, float[] a, int ao, int as, float[] b, int bo, int bs, float[] c, int co, int n);
+
+    void binary(BinaryOp op, double[] a, int ao, int as, double[] b, int bo, int bs, double[] c, int co, int n);
+
+    /** Sum of a[off..off+n). Accumulates in double for float input. */
+    double sum(float[] a, int off, int n);
+
+    double sum(double[] a, int off, int n);
+
+    /**
+     * C = op(A)·op(B), or C += op(A)·op(B) when {@code accumulate}; op(X) is X or Xᵀ. Row-major:
+     * A is m×k (or k×m when transposed) with leading dimension lda, likewise B is k×n (n×k), C is m×n.
+     */
+    void gemm(boolean transA, boolean transB, int m, int n, int k,
+              float[] a, int ao, int lda, float[] b, int bo, int ldb,
+              float[] c, int co, int ldc, boolean accumulate);
+
+    void gemm(boolean transA, boolean transB, int m, int n, int k,
+              double[] a, int ao, int lda, double[] b, int bo, int ldb,
+              double[] c, int co, int ldc, boolean accumulate);
+
+    /** The provider chosen at start-up. */
+    static Kernels get() {
+        return KernelProvider.INSTANCE;
+    }
+}

@@ -1,0 +1,240 @@
+package org.jgrad.kernels;
+
+/**
+ * Plain-Java kernels: always available, always correct, the reference the fast kernels are tested
+ * against. Loops are written so that C2 can vectorize them: one array index per loop, no calls in
+ * the simple cases. (Generated per element type; the float and double variants read alike.)
+ */
+final class ScalarKernels implements Kernels {
+
+    @Override
+    public String name() {
+        return "scalar";
+    }
+
+    @Override
+    public void unary(UnaryOp op, float[] a, int ao, float[] c, int co, int n, double p, double q) {
+        float pf = (float) p, qf = (float) q;
+        switch (op) {
+            case NEG -> { for (int i = 0; i < n; i++) { float x = a[ao + i]; c[co + i] = -x; } }
+            case EXP -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = (float) (Math.exp(x)); } }
+            case LOG -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = (float) (Math.log(x)); } }
+            case LOG1P -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = (float) (Math.log1p(x)); } }
+            case SQRT -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = (float) (Math.sqrt(x)); } }
+            case ABS -> { for (int i = 0; i < n; i++) { float x = a[ao + i]; c[co + i] = Math.abs(x); } }
+            case SIGN -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = (float) (Math.signum(x)); } }
+            case SIN -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = (float) (Math.sin(x)); } }
+            case COS -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = (float) (Math.cos(x)); } }
+            case TANH -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = (float) (Math.tanh(x)); } }
+            case SIGMOID -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = (float) (SpecialFunctions.sigmoid(x)); } }
+            case RELU -> { for (int i = 0; i < n; i++) { float x = a[ao + i]; c[co + i] = x > 0 ? x : 0f; } }
+            case LEAKY_RELU -> { for (int i = 0; i < n; i++) { float x = a[ao + i]; c[co + i] = x > 0 ? x : pf * x; } }
+            case ELU -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = (float) (x > 0 ? x : p * Math.expm1(x)); } }
+            case SOFTPLUS -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = (float) (SpecialFunctions.softplus(x)); } }
+            case ATAN -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = (float) (Math.atan(x)); } }
+            case SOFTSIGN -> { for (int i = 0; i < n; i++) { float x = a[ao + i]; c[co + i] = x / (1 + Math.abs(x)); } }
+            case GELU -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = (float) (x * SpecialFunctions.normalCdf(x)); } }
+            case CLAMP -> { for (int i = 0; i < n; i++) { float x = a[ao + i]; c[co + i] = Math.min(Math.max(x, pf), qf); } }
+            case POW -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = (float) (pow(x, p)); } }
+            case AFFINE -> { for (int i = 0; i < n; i++) { float x = a[ao + i]; c[co + i] = pf * x + qf; } }
+            case NORMAL_CDF -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = (float) (SpecialFunctions.normalCdf(x)); } }
+        }
+    }
+
+    @Override
+    public void unary(UnaryOp op, double[] a, int ao, double[] c, int co, int n, double p, double q) {
+        switch (op) {
+            case NEG -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = -x; } }
+            case EXP -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = Math.exp(x); } }
+            case LOG -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = Math.log(x); } }
+            case LOG1P -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = Math.log1p(x); } }
+            case SQRT -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = Math.sqrt(x); } }
+            case ABS -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = Math.abs(x); } }
+            case SIGN -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = Math.signum(x); } }
+            case SIN -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = Math.sin(x); } }
+            case COS -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = Math.cos(x); } }
+            case TANH -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = Math.tanh(x); } }
+            case SIGMOID -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = SpecialFunctions.sigmoid(x); } }
+            case RELU -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = x > 0 ? x : 0; } }
+            case LEAKY_RELU -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = x > 0 ? x : p * x; } }
+            case ELU -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = x > 0 ? x : p * Math.expm1(x); } }
+            case SOFTPLUS -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = SpecialFunctions.softplus(x); } }
+            case ATAN -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = Math.atan(x); } }
+            case SOFTSIGN -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = x / (1 + Math.abs(x)); } }
+            case GELU -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = x * SpecialFunctions.normalCdf(x); } }
+            case CLAMP -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = Math.min(Math.max(x, p), q); } }
+            case POW -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = pow(x, p); } }
+            case AFFINE -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = p * x + q; } }
+            case NORMAL_CDF -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = SpecialFunctions.normalCdf(x); } }
+        }
+    }
+
+    @Override
+    public void binary(BinaryOp op, float[] a, int ao, int as, float[] b, int bo, int bs, float[] c, int co, int n) {
+        if (as == 1 && bs == 1) {
+            switch (op) {
+                case ADD -> { for (int i = 0; i < n; i++) { float x = a[ao + i], y = b[bo + i]; c[co + i] = x + y; } }
+                case SUB -> { for (int i = 0; i < n; i++) { float x = a[ao + i], y = b[bo + i]; c[co + i] = x - y; } }
+                case MUL -> { for (int i = 0; i < n; i++) { float x = a[ao + i], y = b[bo + i]; c[co + i] = x * y; } }
+                case DIV -> { for (int i = 0; i < n; i++) { float x = a[ao + i], y = b[bo + i]; c[co + i] = x / y; } }
+                case POW -> { for (int i = 0; i < n; i++) { float x = a[ao + i], y = b[bo + i]; c[co + i] = (float) Math.pow(x, y); } }
+                case MAX -> { for (int i = 0; i < n; i++) { float x = a[ao + i], y = b[bo + i]; c[co + i] = Math.max(x, y); } }
+                case MIN -> { for (int i = 0; i < n; i++) { float x = a[ao + i], y = b[bo + i]; c[co + i] = Math.min(x, y); } }
+                case GT -> { for (int i = 0; i < n; i++) { float x = a[ao + i], y = b[bo + i]; c[co + i] = x > y ? 1 : 0; } }
+                case GE -> { for (int i = 0; i < n; i++) { float x = a[ao + i], y = b[bo + i]; c[co + i] = x >= y ? 1 : 0; } }
+                case LT -> { for (int i = 0; i < n; i++) { float x = a[ao + i], y = b[bo + i]; c[co + i] = x < y ? 1 : 0; } }
+                case LE -> { for (int i = 0; i < n; i++) { float x = a[ao + i], y = b[bo + i]; c[co + i] = x <= y ? 1 : 0; } }
+                case EQ -> { for (int i = 0; i < n; i++) { float x = a[ao + i], y = b[bo + i]; c[co + i] = x == y ? 1 : 0; } }
+                case NE -> { for (int i = 0; i < n; i++) { float x = a[ao + i], y = b[bo + i]; c[co + i] = x != y ? 1 : 0; } }
+            }
+            return;
+        }
+        switch (op) {
+            case ADD -> { for (int i = 0; i < n; i++) { float x = a[ao + i * as], y = b[bo + i * bs]; c[co + i] = x + y; } }
+            case SUB -> { for (int i = 0; i < n; i++) { float x = a[ao + i * as], y = b[bo + i * bs]; c[co + i] = x - y; } }
+            case MUL -> { for (int i = 0; i < n; i++) { float x = a[ao + i * as], y = b[bo + i * bs]; c[co + i] = x * y; } }
+            case DIV -> { for (int i = 0; i < n; i++) { float x = a[ao + i * as], y = b[bo + i * bs]; c[co + i] = x / y; } }
+            case POW -> { for (int i = 0; i < n; i++) { float x = a[ao + i * as], y = b[bo + i * bs]; c[co + i] = (float) Math.pow(x, y); } }
+            case MAX -> { for (int i = 0; i < n; i++) { float x = a[ao + i * as], y = b[bo + i * bs]; c[co + i] = Math.max(x, y); } }
+            case MIN -> { for (int i = 0; i < n; i++) { float x = a[ao + i * as], y = b[bo + i * bs]; c[co + i] = Math.min(x, y); } }
+            case GT -> { for (int i = 0; i < n; i++) { float x = a[ao + i * as], y = b[bo + i * bs]; c[co + i] = x > y ? 1 : 0; } }
+            case GE -> { for (int i = 0; i < n; i++) { float x = a[ao + i * as], y = b[bo + i * bs]; c[co + i] = x >= y ? 1 : 0; } }
+            case LT -> { for (int i = 0; i < n; i++) { float x = a[ao + i * as], y = b[bo + i * bs]; c[co + i] = x < y ? 1 : 0; } }
+            case LE -> { for (int i = 0; i < n; i++) { float x = a[ao + i * as], y = b[bo + i * bs]; c[co + i] = x <= y ? 1 : 0; } }
+            case EQ -> { for (int i = 0; i < n; i++) { float x = a[ao + i * as], y = b[bo + i * bs]; c[co + i] = x == y ? 1 : 0; } }
+            case NE -> { for (int i = 0; i < n; i++) { float x = a[ao + i * as], y = b[bo + i * bs]; c[co + i] = x != y ? 1 : 0; } }
+        }
+    }
+
+    @Override
+    public void binary(BinaryOp op, double[] a, int ao, int as, double[] b, int bo, int bs, double[] c, int co, int n) {
+        if (as == 1 && bs == 1) {
+            switch (op) {
+                case ADD -> { for (int i = 0; i < n; i++) { double x = a[ao + i], y = b[bo + i]; c[co + i] = x + y; } }
+                case SUB -> { for (int i = 0; i < n; i++) { double x = a[ao + i], y = b[bo + i]; c[co + i] = x - y; } }
+                case MUL -> { for (int i = 0; i < n; i++) { double x = a[ao + i], y = b[bo + i]; c[co + i] = x * y; } }
+                case DIV -> { for (int i = 0; i < n; i++) { double x = a[ao + i], y = b[bo + i]; c[co + i] = x / y; } }
+                case POW -> { for (int i = 0; i < n; i++) { double x = a[ao + i], y = b[bo + i]; c[co + i] = Math.pow(x, y); } }
+                case MAX -> { for (int i = 0; i < n; i++) { double x = a[ao + i], y = b[bo + i]; c[co + i] = Math.max(x, y); } }
+                case MIN -> { for (int i = 0; i < n; i++) { double x = a[ao + i], y = b[bo + i]; c[co + i] = Math.min(x, y); } }
+                case GT -> { for (int i = 0; i < n; i++) { double x = a[ao + i], y = b[bo + i]; c[co + i] = x > y ? 1 : 0; } }
+                case GE -> { for (int i = 0; i < n; i++) { double x = a[ao + i], y = b[bo + i]; c[co + i] = x >= y ? 1 : 0; } }
+                case LT -> { for (int i = 0; i < n; i++) { double x = a[ao + i], y = b[bo + i]; c[co + i] = x < y ? 1 : 0; } }
+                case LE -> { for (int i = 0; i < n; i++) { double x = a[ao + i], y = b[bo + i]; c[co + i] = x <= y ? 1 : 0; } }
+                case EQ -> { for (int i = 0; i < n; i++) { double x = a[ao + i], y = b[bo + i]; c[co + i] = x == y ? 1 : 0; } }
+                case NE -> { for (int i = 0; i < n; i++) { double x = a[ao + i], y = b[bo + i]; c[co + i] = x != y ? 1 : 0; } }
+            }
+            return;
+        }
+        switch (op) {
+            case ADD -> { for (int i = 0; i < n; i++) { double x = a[ao + i * as], y = b[bo + i * bs]; c[co + i] = x + y; } }
+            case SUB -> { for (int i = 0; i < n; i++) { double x = a[ao + i * as], y = b[bo + i * bs]; c[co + i] = x - y; } }
+            case MUL -> { for (int i = 0; i < n; i++) { double x = a[ao + i * as], y = b[bo + i * bs]; c[co + i] = x * y; } }
+            case DIV -> { for (int i = 0; i < n; i++) { double x = a[ao + i * as], y = b[bo + i * bs]; c[co + i] = x / y; } }
+            case POW -> { for (int i = 0; i < n; i++) { double x = a[ao + i * as], y = b[bo + i * bs]; c[co + i] = Math.pow(x, y); } }
+            case MAX -> { for (int i = 0; i < n; i++) { double x = a[ao + i * as], y = b[bo + i * bs]; c[co + i] = Math.max(x, y); } }
+            case MIN -> { for (int i = 0; i < n; i++) { double x = a[ao + i * as], y = b[bo + i * bs]; c[co + i] = Math.min(x, y); } }
+            case GT -> { for (int i = 0; i < n; i++) { double x = a[ao + i * as], y = b[bo + i * bs]; c[co + i] = x > y ? 1 : 0; } }
+            case GE -> { for (int i = 0; i < n; i++) { double x = a[ao + i * as], y = b[bo + i * bs]; c[co + i] = x >= y ? 1 : 0; } }
+            case LT -> { for (int i = 0; i < n; i++) { double x = a[ao + i * as], y = b[bo + i * bs]; c[co + i] = x < y ? 1 : 0; } }
+            case LE -> { for (int i = 0; i < n; i++) { double x = a[ao + i * as], y = b[bo + i * bs]; c[co + i] = x <= y ? 1 : 0; } }
+            case EQ -> { for (int i = 0; i < n; i++) { double x = a[ao + i * as], y = b[bo + i * bs]; c[co + i] = x == y ? 1 : 0; } }
+            case NE -> { for (int i = 0; i < n; i++) { double x = a[ao + i * as], y = b[bo + i * bs]; c[co + i] = x != y ? 1 : 0; } }
+        }
+    }
+
+    /** x to a scalar power, with the common exponents exact and fast. */
+    private static double pow(double x, double p) {
+        if (p == 2) return x * x;
+        if (p == 1) return x;
+        if (p == 0.5) return Math.sqrt(x);
+        if (p == -1) return 1 / x;
+        return Math.pow(x, p);
+    }
+
+    @Override
+    public double sum(float[] a, int off, int n) {
+        // Four independent chains: a single accumulator is latency-bound (4 GB/s here).
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int i = 0;
+        for (; i + 4 <= n; i += 4) {
+            s0 += a[off + i];
+            s1 += a[off + i + 1];
+            s2 += a[off + i + 2];
+            s3 += a[off + i + 3];
+        }
+        for (; i < n; i++) s0 += a[off + i];
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    @Override
+    public double sum(double[] a, int off, int n) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int i = 0;
+        for (; i + 4 <= n; i += 4) {
+            s0 += a[off + i];
+            s1 += a[off + i + 1];
+            s2 += a[off + i + 2];
+            s3 += a[off + i + 3];
+        }
+        for (; i < n; i++) s0 += a[off + i];
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int k,
+                     float[] a, int ao, int lda, float[] b, int bo, int ldb,
+                     float[] c, int co, int ldc, boolean accumulate) {
+        if (!accumulate) {
+            for (int i = 0; i < m; i++) java.util.Arrays.fill(c, co + i * ldc, co + i * ldc + n, 0f);
+        }
+        // i-p-j order: the inner loop streams one row of B into one row of C.
+        float[] bRow = transB ? new float[n] : null;
+        for (int p = 0; p < k; p++) {
+            float[] br;
+            int bOff;
+            if (transB) {
+                for (int j = 0; j < n; j++) bRow[j] = b[bo + j * ldb + p];
+                br = bRow;
+                bOff = 0;
+            } else {
+                br = b;
+                bOff = bo + p * ldb;
+            }
+            for (int i = 0; i < m; i++) {
+                float aip = transA ? a[ao + p * lda + i] : a[ao + i * lda + p];
+                if (aip == 0f) continue;
+                int cOff = co + i * ldc;
+                for (int j = 0; j < n; j++) c[cOff + j] += aip * br[bOff + j];
+            }
+        }
+    }
+
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int k,
+                     double[] a, int ao, int lda, double[] b, int bo, int ldb,
+                     double[] c, int co, int ldc, boolean accumulate) {
+        if (!accumulate) {
+            for (int i = 0; i < m; i++) java.util.Arrays.fill(c, co + i * ldc, co + i * ldc + n, 0.0);
+        }
+        double[] bRow = transB ? new double[n] : null;
+        for (int p = 0; p < k; p++) {
+            double[] br;
+            int bOff;
+            if (transB) {
+                for (int j = 0; j < n; j++) bRow[j] = b[bo + j * ldb + p];
+                br = bRow;
+                bOff = 0;
+            } else {
+                br = b;
+                bOff = bo + p * ldb;
+            }
+            for (int i = 0; i < m; i++) {
+                double aip = transA ? a[ao + p * lda + i] : a[ao + i * lda + p];
+                if (aip == 0.0) continue;
+                int cOff = co + i * ldc;
+                for (int j = 0; j < n; j++) c[cOff + j] += aip * br[bOff + j];
+            }
+        }
+    }
+}
