@@ -196,6 +196,24 @@ class IndexingTest {
         }, x);
     }
 
+    @Test
+    void emptyPiecesAndScalars() {
+        Generator gen = new Generator(18);
+        Tensor empty = leaf(gen, 2, 0), b = leaf(gen, 2, 3);
+        Tensor out = Tensor.cat(List.of(empty, b, empty), 1);
+        assertArrayEquals(new int[] {2, 3}, out.shape());
+        GradCheck.check(in -> Tensor.cat(in, 1).tanh(), empty, b);
+        assertEquals(1, b.split(5, 1).size());
+        assertEquals(1, empty.split(2, 1).size());
+        Tensor s = Tensor.scalar(DType.FLOAT64, 3).requiresGrad(true);
+        Tensor picked = s.gather(0, Tensor.scalar(DType.INT64, 0));
+        assertEquals(0, picked.dim());
+        assertEquals(3, picked.item(), 0);
+        GradCheck.check(in -> in.get(0).gather(0, Tensor.scalar(DType.INT64, 0)).mul(in.get(0)), s);
+        Tensor stacked = Tensor.stack(List.of(Tensor.scalar(1), Tensor.scalar(2)), 0);
+        assertArrayEquals(new float[] {1, 2}, stacked.toFloatArray());
+    }
+
     // ---------------------------------------------------------------- gather, scatterAdd, indexSelect
 
     @Test
