@@ -22,7 +22,6 @@ class SmokeTest {
             double v = i + 1;
             assertEquals(2 * Math.cos(v * v) - 4 * v * v * Math.sin(v * v), g[i], 1e-12);
         }
-        System.out.println(x.grad());
     }
 
     @Test
