@@ -4,50 +4,145 @@ import org.jgrad.kernels.Kernels;
 
 /**
  * Reductions over all elements or chosen dimensions (with keepDim), and the ops built on them:
- * softmax, log-softmax, log-sum-exp.
+ * variance, product, max/min, norms, softmax, log-softmax, log-sum-exp.
+ *
+ * <p>Each op computes its forward without recording (on raw runs, or with tensor ops on detached
+ * tensors) and records one node whose backward is written with tensor ops, so that gradients can
+ * be differentiated again. {@link #expandBack} puts a reduced gradient back into the input's shape.
+ * A reduction over a dimension of a rank-0 tensor (0 or -1) reduces nothing, as in PyTorch.
+ *
+ * <p><b>Gradient of max and min at ties.</b> When k elements of a group share the extreme value,
+ * each of them receives g/k. This is the symmetric subgradient PyTorch uses for {@code amax} and
+ * the full {@code max()}: it does not depend on the order of the elements (permuting the input
+ * permutes the gradient) and it still sums to g. It applies to {@code max()}, {@code min()}, the
+ * values of {@code max(dim)} / {@code min(dim)} and the ∞-norm. The <em>indices</em> of {@code
+ * max(dim)} and {@code argmax} report the first extreme element. For x = [1, 3, 3]: max is 3,
+ * argmax is 1, and d max / dx = [0, 0.5, 0.5].
+ *
+ * <p>NaN propagates: the max or min of a group holding a NaN is NaN, and its index is the first NaN's.
  */
 final class Reductions {
     private Reductions() {}
 
+    // ---------------------------------------------------------------- raw machinery
+
     /**
-     * Sums t over the dimensions marked in {@code reduced}, keeping them with size 1. The reduced
-     * dimensions are moved innermost (a copy only if that layout is not contiguous already), so each
-     * output element is the sum of one contiguous run.
+     * t with its reduced dimensions moved innermost, contiguous in some dtype: output element i (in
+     * row-major order of {@code keptShape}, the keepDim shape) reduces {@code data[i·run, (i+1)·run)}.
      */
-    static Tensor sumRaw(Tensor t, boolean[] reduced) {
+    private record Runs(Tensor data, int[] keptShape, int outer, int run) {}
+
+    /** Moves the reduced dimensions innermost (a copy only if that layout is not contiguous already). */
+    private static Runs runs(Tensor t, boolean[] reduced, DType dtype) {
         int rank = t.shape.length;
         int[] perm = new int[rank];
         int[] keptShape = new int[rank];
         int k = 0;
-        int runLength = 1;
+        int run = 1;
         for (int d = 0; d < rank; d++) {
             if (!reduced[d]) perm[k++] = d;
         }
         for (int d = 0; d < rank; d++) {
             if (reduced[d]) {
                 perm[k++] = d;
-                runLength *= t.shape[d];
+                run *= t.shape[d];
             }
         }
         for (int d = 0; d < rank; d++) keptShape[d] = reduced[d] ? 1 : t.shape[d];
-        DType dtype = t.dtype().isFloatingPoint() ? t.dtype() : DType.FLOAT64;
         Tensor moved = Views.as(t, permuted(t.shape, perm), permuted(t.strides, perm), t.offset).rawContiguous(dtype);
-        Tensor out = Tensor.empty(dtype, keptShape);
-        int outer = out.numel();
+        return new Runs(moved, keptShape, Shapes.numel(keptShape), run);
+    }
+
+    /** Sums t over the dimensions marked in {@code reduced}, keeping them with size 1. */
+    static Tensor sumRaw(Tensor t, boolean[] reduced) {
+        DType dtype = t.dtype().isFloatingPoint() ? t.dtype() : DType.FLOAT64;
+        Runs r = runs(t, reduced, dtype);
+        Tensor out = Tensor.empty(dtype, r.keptShape);
         Kernels kernels = Kernels.get();
-        for (int i = 0; i < outer; i++) {
-            int off = moved.offset + i * runLength;
-            double s = dtype == DType.FLOAT32 ? kernels.sum(moved.storage.f, off, runLength)
-                    : kernels.sum(moved.storage.d, off, runLength);
+        for (int i = 0; i < r.outer; i++) {
+            int off = r.data.offset + i * r.run;
+            double s = dtype == DType.FLOAT32 ? kernels.sum(r.data.storage.f, off, r.run)
+                    : kernels.sum(r.data.storage.d, off, r.run);
             out.storage.set(i, s);
         }
         return out;
+    }
+
+    /**
+     * The max (or min) of each reduced group, in t's dtype, and the index of its first occurrence
+     * within the group (row-major over the reduced dimensions), both of the keepDim shape.
+     */
+    static Tensor.ValuesAndIndices extremesRaw(String op, Tensor t, boolean[] reduced, boolean max) {
+        // float32 → float64 is exact, so one double loop serves both float types; int64 stays exact.
+        Runs r = runs(t, reduced, t.dtype() == DType.INT64 ? DType.INT64 : DType.FLOAT64);
+        if (r.run == 0 && r.outer > 0) {
+            throw new IllegalArgumentException(op + ": cannot reduce over zero elements (input shape "
+                    + Shapes.str(t.shape) + ", reduced dimensions " + java.util.Arrays.toString(dimsOf(reduced)) + ")");
+        }
+        Tensor values = Tensor.empty(t.dtype(), r.keptShape);
+        Tensor indices = Tensor.empty(DType.INT64, r.keptShape);
+        Storage in = r.data.storage;
+        for (int i = 0; i < r.outer; i++) {
+            int off = r.data.offset + i * r.run;
+            int best = 0;
+            if (in.dtype == DType.INT64) {
+                long[] a = in.l;
+                for (int j = 1; j < r.run; j++) {
+                    if (max ? a[off + j] > a[off + best] : a[off + j] < a[off + best]) best = j;
+                }
+                values.storage.l[i] = a[off + best];
+            } else {
+                double[] a = in.d;
+                double b = a[off];
+                for (int j = 1; j < r.run && !Double.isNaN(b); j++) {
+                    double v = a[off + j];
+                    if (Double.isNaN(v) || (max ? v > b : v < b)) {
+                        b = v;
+                        best = j;
+                    }
+                }
+                values.storage.set(i, b);
+            }
+            indices.storage.l[i] = best;
+        }
+        return new Tensor.ValuesAndIndices(values, indices);
     }
 
     static int[] permuted(int[] values, int[] perm) {
         int[] out = new int[perm.length];
         for (int i = 0; i < perm.length; i++) out[i] = values[perm[i]];
         return out;
+    }
+
+    /** The reduced-dimension mask; on a rank-0 tensor dimension 0 or -1 is accepted and reduces nothing. */
+    static boolean[] mask(String op, int[] dims, int rank) {
+        if (rank == 0) {
+            for (int d : dims) Shapes.dim(op, d, 0);
+            return new boolean[0];
+        }
+        return Shapes.dimMask(op, dims, rank);
+    }
+
+    private static boolean[] single(String op, int dim, int rank) {
+        int d = Shapes.dim(op, dim, rank);
+        boolean[] mask = new boolean[rank];
+        if (rank > 0) mask[d] = true;
+        return mask;
+    }
+
+    private static boolean[] all(int rank) {
+        boolean[] mask = new boolean[rank];
+        java.util.Arrays.fill(mask, true);
+        return mask;
+    }
+
+    /** The (normalized) dimensions marked in a mask. */
+    static int[] dimsOf(boolean[] reduced) {
+        int n = 0;
+        for (boolean b : reduced) if (b) n++;
+        int[] dims = new int[n];
+        for (int d = 0, j = 0; d < reduced.length; d++) if (reduced[d]) dims[j++] = d;
+        return dims;
     }
 
     /** The shape without the reduced dimensions (keepDim false) or with them as 1 (true). */
@@ -70,22 +165,29 @@ final class Reductions {
         return g.reshape(reducedShape(shape, reduced, true)).expand(shape);
     }
 
-    static Tensor sum(Tensor t, int[] dims, boolean keepDim) {
-        boolean[] reduced = Shapes.dimMask("sum", dims, t.shape.length);
-        Tensor out = sumRaw(t, reduced).reshape(reducedShape(t.shape, reduced, keepDim)).detach();
-        int[] shape = t.shape;
-        return Tensor.record("sum", out, new Tensor[] {t}, Tensor.NONE,
-                g -> new Tensor[] {expandBack(g, shape, reduced)});
-    }
-
     static int count(int[] shape, boolean[] reduced) {
         int n = 1;
         for (int d = 0; d < shape.length; d++) if (reduced[d]) n *= shape[d];
         return n;
     }
 
+    /** Integer inputs are computed in float64 by the ops whose result is not an integer. */
+    private static Tensor floating(Tensor t) {
+        return t.dtype().isFloatingPoint() ? t : t.to(DType.FLOAT64);
+    }
+
+    // ---------------------------------------------------------------- sum, mean, variance
+
+    static Tensor sum(Tensor t, int[] dims, boolean keepDim) {
+        boolean[] reduced = mask("sum", dims, t.shape.length);
+        Tensor out = sumRaw(t, reduced).reshape(reducedShape(t.shape, reduced, keepDim)).detach();
+        int[] shape = t.shape;
+        return Tensor.record("sum", out, new Tensor[] {t}, Tensor.NONE,
+                g -> new Tensor[] {expandBack(g, shape, reduced)});
+    }
+
     static Tensor mean(Tensor t, int[] dims, boolean keepDim) {
-        boolean[] reduced = Shapes.dimMask("mean", dims, t.shape.length);
+        boolean[] reduced = mask("mean", dims, t.shape.length);
         int n = count(t.shape, reduced);
         if (n == 0) throw new IllegalArgumentException("mean: cannot take the mean of zero elements (shape " + Shapes.str(t.shape) + ")");
         return sum(t, dims, keepDim).div(n);
@@ -114,45 +216,224 @@ final class Reductions {
         return g.sum(ds, true).reshape(target);
     }
 
-    // ---------------------------------------------------------------- to be filled in
-
     static Tensor var(Tensor t, int[] dims, boolean keepDim, int correction) {
-        throw new UnsupportedOperationException("var");
+        return variance("var", t, dims, keepDim, correction, false);
     }
 
     static Tensor std(Tensor t, int[] dims, boolean keepDim, int correction) {
-        throw new UnsupportedOperationException("std");
+        return variance("std", t, dims, keepDim, correction, true);
     }
 
-    static Tensor prod(Tensor t, int[] dims, boolean keepDim) {
-        throw new UnsupportedOperationException("prod");
+    /** Σ(x − mean)² / (n − correction), and its square root for std. Two passes: no cancellation. */
+    private static Tensor variance(String op, Tensor t, int[] dims, boolean keepDim, int correction, boolean root) {
+        boolean[] reduced = mask(op, dims, t.shape.length);
+        if (correction < 0) throw new IllegalArgumentException(op + ": correction must be >= 0, got " + correction);
+        int n = count(t.shape, reduced);
+        if (n == 0) {
+            throw new IllegalArgumentException(op + ": cannot take the variance of zero elements (shape "
+                    + Shapes.str(t.shape) + ", dimensions " + java.util.Arrays.toString(dims) + ")");
+        }
+        // n ≤ correction divides by 0 (giving NaN or ∞, as PyTorch), never by a negative number.
+        double divisor = Math.max(0, n - correction);
+        int[] rd = dimsOf(reduced);
+        int[] shape = t.shape;
+        Tensor x = floating(t).detach();
+        Tensor dev = x.sub(x.mean(rd, true));
+        Tensor v = dev.mul(dev).sum(rd, true).div(divisor);
+        Tensor out = (root ? v.sqrt() : v).reshape(reducedShape(shape, reduced, keepDim));
+        if (!root) {
+            // ∂var/∂xᵢ = 2(xᵢ − mean)/(n − correction); the mean's own dependence on xᵢ cancels (Σ(x − mean) = 0).
+            return Tensor.record(op, out, new Tensor[] {t}, new Tensor[] {t},
+                    g -> new Tensor[] {expandBack(g, shape, reduced).mul(t.sub(t.mean(rd, true))).mul(2 / divisor)});
+        }
+        // ∂std/∂xᵢ = (xᵢ − mean)/((n − correction)·std). Where std = 0 every deviation is 0 too, so
+        // dividing by 1 there gives the gradient 0 (PyTorch's choice) instead of 0/0.
+        return Tensor.record(op, out, new Tensor[] {t}, new Tensor[] {t, out}, g -> {
+            Tensor safe = Tensor.where(out.eq(0), Tensor.onesLike(out), out);
+            return new Tensor[] {expandBack(g.div(safe), shape, reduced).mul(t.sub(t.mean(rd, true))).div(divisor)};
+        });
     }
+
+    // ---------------------------------------------------------------- product
+
+    /**
+     * The product, composed from a tree of pairwise multiplications (log₂ n levels, n multiplications
+     * in all): its gradient is then the product of the other elements by the product rule, exact also
+     * where an element is 0 (where out/x would give 0/0), and differentiable to any order.
+     */
+    static Tensor prod(Tensor t, int[] dims, boolean keepDim) {
+        int rank = t.shape.length;
+        boolean[] reduced = mask("prod", dims, rank);
+        int[] outShape = reducedShape(t.shape, reduced, keepDim);
+        Tensor x = floating(t);
+        int n = count(t.shape, reduced);
+        if (n == 0) return Tensor.ones(x.dtype(), outShape);
+        // Kept dimensions first, then the reduced ones flattened into a last dimension of length n.
+        int[] perm = new int[rank];
+        int[] rows = new int[rank == 0 ? 1 : reducedShape(t.shape, reduced, false).length + 1];
+        int k = 0;
+        for (int d = 0; d < rank; d++) if (!reduced[d]) { rows[k] = t.shape[d]; perm[k++] = d; }
+        for (int d = 0; d < rank; d++) if (reduced[d]) perm[k++] = d;
+        rows[rows.length - 1] = n;
+        x = x.permute(perm).reshape(rows);
+        Tensor carry = null; // the odd elements left over at each level
+        while (n > 1) {
+            if (n % 2 == 1) {
+                Tensor last = x.slice(-1, n - 1, n);
+                carry = carry == null ? last : carry.mul(last);
+                x = x.slice(-1, 0, --n);
+            }
+            int half = n / 2;
+            x = x.slice(-1, 0, half).mul(x.slice(-1, half, n));
+            n = half;
+        }
+        if (carry != null) x = x.mul(carry);
+        return x.reshape(outShape);
+    }
+
+    // ---------------------------------------------------------------- max and min
 
     static Tensor maxAll(Tensor t, boolean max) {
-        throw new UnsupportedOperationException("max");
+        String op = max ? "max" : "min";
+        if (t.numel() == 0) {
+            throw new IllegalArgumentException(op + ": cannot take the " + op + " of an empty tensor (shape " + Shapes.str(t.shape) + ")");
+        }
+        return extreme(op, t, all(t.shape.length), false, max);
     }
 
     static Tensor.ValuesAndIndices maxDim(Tensor t, int dim, boolean keepDim, boolean max) {
-        throw new UnsupportedOperationException("max");
+        String op = max ? "max" : "min";
+        boolean[] reduced = single(op, dim, t.shape.length);
+        Tensor.ValuesAndIndices raw = extremesRaw(op, t, reduced, max);
+        return new Tensor.ValuesAndIndices(recordExtreme(op, t, reduced, keepDim, raw.values()),
+                raw.indices().reshape(reducedShape(t.shape, reduced, keepDim)));
     }
 
     static Tensor argAll(Tensor t, boolean max) {
-        throw new UnsupportedOperationException("argmax");
+        String op = max ? "argmax" : "argmin";
+        if (t.numel() == 0) {
+            throw new IllegalArgumentException(op + ": cannot take the " + op + " of an empty tensor (shape " + Shapes.str(t.shape) + ")");
+        }
+        // With every dimension reduced the run is the whole tensor in row-major order: the flat index.
+        return extremesRaw(op, t, all(t.shape.length), max).indices().reshape();
+    }
+
+    /** The differentiable max (or min) over several dimensions, PyTorch's amax/amin. */
+    static Tensor extreme(String op, Tensor t, boolean[] reduced, boolean keepDim, boolean max) {
+        return recordExtreme(op, t, reduced, keepDim, extremesRaw(op, t, reduced, max).values());
+    }
+
+    /** Records {@code kept} (the extremes, keepDim shape) as t's max or min, the gradient split at ties. */
+    private static Tensor recordExtreme(String op, Tensor t, boolean[] reduced, boolean keepDim, Tensor kept) {
+        int[] shape = t.shape;
+        int[] rd = dimsOf(reduced);
+        Tensor out = kept.reshape(reducedShape(shape, reduced, keepDim));
+        return Tensor.record(op, out, new Tensor[] {t}, new Tensor[] {t}, g -> {
+            // A constant mask: the max is locally linear, so its second derivative is 0.
+            Tensor tied = t.detach().eq(kept);
+            Tensor share = tied.div(tied.sum(rd, true));
+            return new Tensor[] {expandBack(g, shape, reduced).mul(share)};
+        });
+    }
+
+    // ---------------------------------------------------------------- log-sum-exp and softmax
+
+    /**
+     * The max of each group (keepDim), 0 where it is not finite: subtracting it keeps every exponent
+     * ≤ 0 (no overflow), and a group that is all −∞ (or holds +∞) must not become ∞ − ∞ = NaN.
+     */
+    private static Tensor stableShift(String op, Tensor x, boolean[] reduced) {
+        if (x.numel() == 0) return Tensor.zeros(x.dtype(), reducedShape(x.shape, reduced, true));
+        Tensor m = extremesRaw(op, x, reduced, true).values();
+        int n = m.numel();
+        for (int i = 0; i < n; i++) if (!Double.isFinite(m.storage.get(i))) m.storage.set(i, 0);
+        return m;
     }
 
     static Tensor logsumexp(Tensor t, int[] dims, boolean keepDim) {
-        throw new UnsupportedOperationException("logsumexp");
-    }
-
-    static Tensor norm(Tensor t, double p, int[] dims, boolean keepDim) {
-        throw new UnsupportedOperationException("norm");
+        boolean[] reduced = mask("logsumexp", dims, t.shape.length);
+        Tensor x = floating(t);
+        int[] rd = dimsOf(reduced);
+        int[] shape = x.shape;
+        Tensor xd = x.detach();
+        Tensor m = stableShift("logsumexp", xd, reduced);
+        Tensor out = xd.sub(m).exp().sum(rd, true).log().add(m).reshape(reducedShape(shape, reduced, keepDim));
+        // ∂/∂xᵢ log Σⱼ e^xⱼ = e^(xᵢ − lse): the softmax.
+        return Tensor.record("logsumexp", out, new Tensor[] {x}, new Tensor[] {x, out},
+                g -> new Tensor[] {expandBack(g, shape, reduced).mul(x.sub(expandBack(out, shape, reduced)).exp())});
     }
 
     static Tensor softmax(Tensor t, int dim) {
-        throw new UnsupportedOperationException("softmax");
+        boolean[] reduced = single("softmax", dim, t.shape.length);
+        Tensor x = floating(t);
+        int[] rd = dimsOf(reduced);
+        Tensor xd = x.detach();
+        Tensor e = xd.sub(stableShift("softmax", xd, reduced)).exp();
+        Tensor out = e.div(e.sum(rd, true));
+        // The Jacobian yᵢ(δᵢⱼ − yⱼ) applied to g: y·(g − Σ g·y).
+        return Tensor.record("softmax", out, new Tensor[] {x}, new Tensor[] {out},
+                g -> new Tensor[] {out.mul(g.sub(g.mul(out).sum(rd, true)))});
     }
 
     static Tensor logSoftmax(Tensor t, int dim) {
-        throw new UnsupportedOperationException("logSoftmax");
+        boolean[] reduced = single("logSoftmax", dim, t.shape.length);
+        Tensor x = floating(t);
+        int[] rd = dimsOf(reduced);
+        Tensor xd = x.detach();
+        Tensor z = xd.sub(stableShift("logSoftmax", xd, reduced));
+        Tensor out = z.sub(z.exp().sum(rd, true).log());
+        // ∂(xᵢ − lse)/∂xⱼ = δᵢⱼ − softmaxⱼ, applied to g: g − softmax·Σg (softmax = e^out).
+        return Tensor.record("logSoftmax", out, new Tensor[] {x}, new Tensor[] {out},
+                g -> new Tensor[] {g.sub(out.exp().mul(g.sum(rd, true)))});
+    }
+
+    // ---------------------------------------------------------------- norms
+
+    /**
+     * The p-norm (Σ|x|ᵖ)^(1/p) over the given dimensions; p = ∞ gives max |x|, p = −∞ min |x|, p = 0
+     * the number of non-zero elements (gradient 0), as torch.linalg.vector_norm.
+     */
+    static Tensor norm(Tensor t, double p, int[] dims, boolean keepDim) {
+        boolean[] reduced = mask("norm", dims, t.shape.length);
+        if (Double.isNaN(p) || (p < 0 && p != Double.NEGATIVE_INFINITY)) {
+            throw new IllegalArgumentException("norm: p must be >= 0, ∞ or −∞, got " + p);
+        }
+        Tensor x = floating(t);
+        int[] rd = dimsOf(reduced);
+        int[] shape = x.shape;
+        if (p == 1) return x.abs().sum(rd, keepDim);
+        if (Double.isInfinite(p)) return extreme("norm", x.abs(), reduced, keepDim, p > 0);
+        if (p == 0) {
+            Tensor nonZero = x.detach().ne(0).sum(rd, keepDim);
+            return Tensor.record("norm", nonZero, new Tensor[] {x}, Tensor.NONE, g -> new Tensor[] {Tensor.zerosLike(x)});
+        }
+        Tensor ax = x.detach().abs();
+        // ‖x‖ = m·‖x/m‖ with m the largest |x|: |x|ᵖ can then neither overflow nor underflow to 0.
+        Tensor m = count(shape, reduced) == 0 ? Tensor.ones(x.dtype(), reducedShape(shape, reduced, true))
+                : extremesRaw("norm", ax, reduced, true).values();
+        int groups = m.numel();
+        for (int i = 0; i < groups; i++) {
+            double v = m.storage.get(i);
+            if (v == 0 || !Double.isFinite(v)) m.storage.set(i, 1);
+        }
+        Tensor scaled = ax.div(m);
+        Tensor powered = p == 2 ? scaled.mul(scaled) : scaled.pow(p);
+        Tensor root = p == 2 ? powered.sum(rd, true).sqrt() : powered.sum(rd, true).pow(1 / p);
+        Tensor out = root.mul(m).reshape(reducedShape(shape, reduced, keepDim));
+        // ∂‖x‖/∂xᵢ = sign(xᵢ)·|xᵢ|^(p−1) / ‖x‖^(p−1) (= xᵢ/‖x‖ for p = 2). A zero norm means x = 0:
+        // dividing by 1 there gives the gradient 0 rather than 0/0.
+        return Tensor.record("norm", out, new Tensor[] {x}, new Tensor[] {x, out}, g -> {
+            Tensor safe = Tensor.where(out.eq(0), Tensor.onesLike(out), out);
+            Tensor local;
+            if (p == 2) {
+                local = x;
+            } else {
+                local = x.sign().mul(x.abs().pow(p - 1));
+                // For p < 1, |x|^(p−1) is ∞ at 0; the subgradient taken there is 0.
+                if (p < 1) local = Tensor.where(x.eq(0), Tensor.zerosLike(x), local);
+            }
+            Tensor scale = p == 2 ? g.div(safe) : g.div(safe.pow(p - 1));
+            return new Tensor[] {expandBack(scale, shape, reduced).mul(local)};
+        });
     }
 }
