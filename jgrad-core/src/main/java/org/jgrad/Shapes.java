@@ -63,6 +63,7 @@ final class Shapes {
         boolean[] mask = new boolean[rank];
         for (int d : dims) {
             int n = dim(op, d, rank);
+            if (rank == 0) continue; // a scalar accepts dim 0 / -1 (as PyTorch) and has nothing to reduce
             if (mask[n]) throw new IllegalArgumentException(op + ": dimension " + d + " given twice in " + Arrays.toString(dims));
             mask[n] = true;
         }
