@@ -228,7 +228,7 @@ final class LinearAlgebra {
         for (int i = 0; i < count; i++) {
             if (!gaussJordan(v, i * n * n, inv, i * n * n, n, work)) {
                 throw new IllegalArgumentException("inverse: matrix is singular" + batchWhere(x.shape, i)
-                        + " (shape " + Shapes.str(x.shape) + ")");
+                        + " (shape " + Shapes.str(x.shape) + "; a zero pivot, a condition number of 1/ε or more, or non-finite entries)");
             }
         }
         Tensor out = Tensor.of(inv, x.shape).rawContiguous(dtype);
@@ -239,29 +239,25 @@ final class LinearAlgebra {
 
     /**
      * Inverts the n×n matrix at a[ao] into c[co] by Gauss-Jordan elimination on [A | I] with
-     * partial pivoting. Returns false when a pivot is zero to working precision (relative to the
-     * largest entry), i.e. the matrix is singular or too ill-conditioned to invert in double.
+     * partial pivoting. Returns false when the matrix is singular to working precision: a pivot is
+     * exactly zero, or the condition number ‖A‖₁·‖A⁻¹‖₁ reaches 1/ε, where rounding alone can make
+     * every digit of the result wrong (LAPACK would return such garbage without complaint).
      */
     static boolean gaussJordan(double[] a, int ao, double[] c, int co, int n, double[] work) {
         int w = 2 * n;
-        double scale = 0;
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < n; j++) {
-                double x = a[ao + i * n + j];
-                work[i * w + j] = x;
+                work[i * w + j] = a[ao + i * n + j];
                 work[i * w + n + j] = i == j ? 1 : 0;
-                scale = Math.max(scale, Math.abs(x));
             }
         }
-        if (!(scale > 0) || !Double.isFinite(scale)) return false;
-        double tiny = scale * n * Math.ulp(1.0);
         for (int col = 0; col < n; col++) {
             int p = col;
             for (int r = col + 1; r < n; r++) {
                 if (Math.abs(work[r * w + col]) > Math.abs(work[p * w + col])) p = r;
             }
             double pivot = work[p * w + col];
-            if (!(Math.abs(pivot) > tiny)) return false;
+            if (pivot == 0 || !Double.isFinite(pivot)) return false;
             if (p != col) {
                 for (int j = 0; j < w; j++) {
                     double t = work[p * w + j];
@@ -279,7 +275,18 @@ final class LinearAlgebra {
             }
         }
         for (int i = 0; i < n; i++) System.arraycopy(work, i * w + n, c, co + i * n, n);
-        return true;
+        return norm1(a, ao, n) * norm1(c, co, n) * Math.ulp(1.0) < 1;
+    }
+
+    /** The largest column sum of absolute values. */
+    private static double norm1(double[] a, int ao, int n) {
+        double max = 0;
+        for (int j = 0; j < n; j++) {
+            double s = 0;
+            for (int i = 0; i < n; i++) s += Math.abs(a[ao + i * n + j]);
+            max = Math.max(max, s);
+        }
+        return max;
     }
 
     // ------------------------------------------------------------ cholesky

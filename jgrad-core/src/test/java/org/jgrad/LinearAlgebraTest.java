@@ -426,6 +426,19 @@ class LinearAlgebraTest {
         e = assertThrows(IllegalArgumentException.class,
                 () -> Tensor.of(new double[] {1, 2, 3, 4, 5, 6, 7, 8, 9}, 3, 3).inverse());
         assertTrue(e.getMessage().startsWith("inverse: matrix is singular"), e.getMessage());
+        // Singular, but rounding leaves a pivot of about 1e-16 instead of 0: still refused.
+        for (double scale : new double[] {0.1, 1.1, 1e-30, 1e30}) {
+            double[] v = {1, 2, 3, 4, 5, 6, 7, 8, 9};
+            for (int i = 0; i < 9; i++) v[i] *= scale;
+            e = assertThrows(IllegalArgumentException.class, () -> Tensor.of(v, 3, 3).inverse(), "scale " + scale);
+            assertTrue(e.getMessage().startsWith("inverse: matrix is singular"), e.getMessage());
+        }
+        // Badly scaled but well-conditioned matrices are fine.
+        Tensor tiny = Tensor.of(new double[][] {{1e-30, 2e-30}, {3e-30, 4e-30}});
+        assertClose(Tensor.eye(DType.FLOAT64, 2), naiveMatmul(tiny, tiny.inverse()), 1e-12);
+        Tensor hilbert = Tensor.empty(DType.FLOAT64, new int[] {6, 6});
+        for (int i = 0; i < 6; i++) for (int j = 0; j < 6; j++) hilbert.storage.set(i * 6 + j, 1.0 / (i + j + 1));
+        assertClose(Tensor.eye(DType.FLOAT64, 6), naiveMatmul(hilbert, hilbert.inverse()), 1e-6); // condition ~1.5e7
         e = assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(DType.FLOAT64, 3, 3).inverse());
         assertTrue(e.getMessage().startsWith("inverse: matrix is singular"), e.getMessage());
         Tensor batch = Tensor.eye(DType.FLOAT64, 2).expand(3, 2, 2).contiguous();
@@ -488,6 +501,26 @@ class LinearAlgebraTest {
         GradCheck.check(choleskyOfGram(3), leaf(randn64(gen, 2, 3).t()));
         GradCheck.check(choleskyOfGram(3), leaf(randn64(gen, 3, 3).t()));
         GradCheck.checkSecondOrder(in -> choleskyOfGram(3).apply(in).tanh().sum(), leaf(randn64(gen, 3, 3)));
+    }
+
+    /**
+     * The gradient with respect to a leaf A is the symmetric one (PyTorch's convention). With a
+     * symmetric G, GradCheck of A → cholesky(½(A + Aᵀ)), whose analytic gradient is ½(G + Gᵀ) = G,
+     * confirms G itself.
+     */
+    @Test
+    void choleskyGradientIsSymmetric() {
+        Generator gen = new Generator(43);
+        int n = 4;
+        Tensor a = leaf(spd(gen, n));
+        Tensor w = randn64(gen, n, n);
+        a.cholesky().mul(w).sum().backward();
+        Tensor g = a.grad();
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < i; j++) assertEquals(g.get(i, j), g.get(j, i), 1e-12, "gradient symmetric at " + i + "," + j);
+        }
+        assertTrue(Math.abs(g.get(1, 0)) > 1e-6, "off-diagonal gradient present");
+        GradCheck.check(in -> in.get(0).add(in.get(0).t()).mul(0.5).cholesky().mul(w), leaf(spd(gen, n)));
     }
 
     @Test
