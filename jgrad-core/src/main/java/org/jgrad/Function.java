@@ -30,6 +30,9 @@ import java.util.Objects;
  * raw values (or detached tensors) gives correct first derivatives and zero second derivatives.
  * The engine checks that each returned gradient has its input's shape, and that no saved tensor was
  * changed in place between forward and backward.
+ *
+ * <p>Forward must return a tensor it created or one of its inputs, not one cached elsewhere (a
+ * constant field, say): the recorded node is attached to the returned tensor.
  */
 public abstract class Function {
 
@@ -70,10 +73,15 @@ public abstract class Function {
             out = forward(ctx, in.clone());
         }
         if (out == null) throw new IllegalStateException(op + ": forward returned null");
-        // A fresh tensor object, so that recording never attaches a node to an input (a forward may
-        // return an input or a view of one) or to a tensor the forward cached somewhere.
-        out = out.detach();
+        // Recording attaches the node to the returned object. That must not turn an input (a forward
+        // may return one unchanged) or a tensor requiring grad into this op's output, so those are
+        // wrapped in a fresh view. A new tensor is kept as it is: if forward saved it, backward then
+        // reads the output itself, and a second derivative flows through it.
+        boolean wrap = out.requiresGrad();
+        for (Tensor t : in) wrap |= t == out;
+        if (wrap) out = out.detach();
         ctx.forwardDone = true;
+        if (!out.dtype().isFloatingPoint()) return out; // indices, counts: nothing to differentiate
         return Tensor.record(op, out, in, ctx.saved, g -> {
             Tensor[] grads = backward(ctx, g);
             if (grads == null) throw new IllegalStateException(op + ": backward returned null instead of an array of "

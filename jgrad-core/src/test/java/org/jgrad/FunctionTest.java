@@ -158,6 +158,33 @@ class FunctionTest {
                 x, a, y);
     }
 
+    /** e^x saving its output, as the built-in exp does: backward is g·out. */
+    static final class Exp extends Function {
+        @Override
+        protected Tensor forward(Context ctx, Tensor... in) {
+            Tensor out = in[0].exp();
+            ctx.saveForBackward(out);
+            return out;
+        }
+
+        @Override
+        protected Tensor[] backward(Context ctx, Tensor g) {
+            return new Tensor[] {g.mul(ctx.savedTensors()[0])};
+        }
+    }
+
+    @Test
+    void savedOutputCarriesTheSecondDerivative() {
+        Generator gen = new Generator(16);
+        Tensor x = randn(gen, 2, 3);
+        GradCheck.check(in -> new Exp().apply(in.get(0).mul(in.get(0))), x);
+        // d²/dx² e^(x²) needs the saved output to stay connected to the graph.
+        GradCheck.checkSecondOrder(in -> new Exp().apply(in.get(0).mul(in.get(0))).sum(), x);
+        Tensor y = Tensor.of(0.5).requiresGrad(true);
+        Tensor dy = Autograd.grad(new Exp().apply(y).sum(), List.of(y), true).get(0);
+        assertEquals(Math.exp(0.5), Autograd.grad(dy.sum(), List.of(y), false).get(0).item(), 1e-12);
+    }
+
     @Test
     void forwardRunsWithoutRecordingAndBackwardRecordsOnlyForCreateGraph() {
         List<Boolean> forwardModes = new ArrayList<>(), backwardModes = new ArrayList<>();
