@@ -112,7 +112,13 @@ public final class GradCheck {
     public void checkGradOfGrad(Function<List<Tensor>, Tensor> f, Tensor... inputs) {
         checkInputs(inputs);
         List<Tensor> wrtTensors = new ArrayList<>();
-        for (Tensor t : inputs) if (t.requiresGrad()) wrtTensors.add(t);
+        List<Integer> wrtIndex = new ArrayList<>();
+        for (int i = 0; i < inputs.length; i++) {
+            if (inputs[i].requiresGrad()) {
+                wrtTensors.add(inputs[i]);
+                wrtIndex.add(i);
+            }
+        }
         int count = wrtTensors.size();
         for (int w = 0; w < count; w++) {
             int which = w;
@@ -125,7 +131,9 @@ public final class GradCheck {
             try {
                 checkFirstOrder(gradient, inputs);
             } catch (GradCheckException e) {
-                throw new GradCheckException("second order, gradient of input " + which + ": " + e.getMessage());
+                // Name the input by its position among all inputs, as the first-order messages do.
+                throw new GradCheckException("second order, gradient of input " + wrtIndex.get(which) + ": "
+                        + e.getMessage());
             }
         }
     }
@@ -140,6 +148,15 @@ public final class GradCheck {
             if (t.requiresGrad() && !t.isLeaf()) {
                 throw new IllegalArgumentException("GradCheck: input " + i + " is not a leaf tensor; pass leaves"
                         + " (detach() and requiresGrad(true)) so the check can perturb them");
+            }
+            // Perturbing one storage element of an expanded view would move several elements at once,
+            // and the numerical gradient would be wrong while the analytic one is right.
+            for (int d = 0; d < t.shape.length; d++) {
+                if (t.requiresGrad() && t.strides[d] == 0 && t.shape[d] > 1) {
+                    throw new IllegalArgumentException("GradCheck: input " + i + " (shape " + Shapes.str(t.shape)
+                            + ", strides " + Shapes.str(t.strides) + ") has elements sharing memory (an expanded"
+                            + " view); pass contiguous() of it, detached, instead");
+                }
             }
         }
     }

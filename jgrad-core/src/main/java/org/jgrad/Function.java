@@ -1,0 +1,156 @@
+package org.jgrad;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A differentiable block with a hand-written backward, as PyTorch's {@code torch.autograd.Function}.
+ * Subclass it, write the forward from the input values and the backward from the gradient of the
+ * output, then call {@link #apply(Tensor...)}:
+ *
+ * <pre>{@code
+ * class Mul extends Function {
+ *     protected Tensor forward(Context ctx, Tensor... in) {
+ *         ctx.saveForBackward(in[0], in[1]);
+ *         return in[0].mul(in[1]);
+ *     }
+ *     protected Tensor[] backward(Context ctx, Tensor dc) {
+ *         Tensor a = ctx.savedTensors()[0], b = ctx.savedTensors()[1];
+ *         return new Tensor[] {b.mul(dc), a.mul(dc)};
+ *     }
+ * }
+ * Tensor c = new Mul().apply(a, b);
+ * }</pre>
+ *
+ * <p>The forward runs with recording off, so whatever it computes is one node in the graph. The
+ * backward runs with recording on exactly when the caller asked for {@code createGraph}: a backward
+ * written with tensor ops on the saved inputs is itself differentiable, while one that computes from
+ * raw values (or detached tensors) gives correct first derivatives and zero second derivatives.
+ * The engine checks that each returned gradient has its input's shape, and that no saved tensor was
+ * changed in place between forward and backward.
+ *
+ * <p>Forward must return a tensor it created or one of its inputs, not one cached elsewhere (a
+ * constant field, say): the recorded node is attached to the returned tensor.
+ */
+public abstract class Function {
+
+    /**
+     * Computes the output from the inputs' values. Save what backward needs with
+     * {@link Context#saveForBackward(Tensor...)} (usually inputs; saving them, not copies, is what
+     * makes the backward differentiable).
+     */
+    protected abstract Tensor forward(Context ctx, Tensor... inputs);
+
+    /**
+     * The gradients of the inputs given {@code gradOutput}, the gradient of the output: one per
+     * input, shaped like it, or null for an input that needs none
+     * (see {@link Context#needsInputGrad(int)}).
+     */
+    protected abstract Tensor[] backward(Context ctx, Tensor gradOutput);
+
+    /** The op name shown in errors, {@link Tensor#gradFnName()} and graph exports; the class name by default. */
+    protected String name() {
+        String simple = getClass().getSimpleName();
+        return simple.isEmpty() ? "Function" : simple;
+    }
+
+    /** Runs forward and, if recording is on and some input requires grad, records backward in the graph. */
+    public final Tensor apply(Tensor... inputs) {
+        String op = name();
+        Objects.requireNonNull(inputs, op + ": inputs");
+        Tensor[] in = inputs.clone();
+        boolean recording = Autograd.isGradEnabled();
+        boolean[] needs = new boolean[in.length];
+        for (int i = 0; i < in.length; i++) {
+            if (in[i] == null) throw new IllegalArgumentException(op + ": input " + i + " is null");
+            needs[i] = recording && in[i].requiresGrad();
+        }
+        Context ctx = new Context(op, needs);
+        Tensor out;
+        try (Autograd.Scope scope = Autograd.noGrad()) {
+            out = forward(ctx, in.clone());
+        }
+        if (out == null) throw new IllegalStateException(op + ": forward returned null");
+        // Recording attaches the node to the returned object. That must not turn an input (a forward
+        // may return one unchanged) or a tensor requiring grad into this op's output, so those are
+        // wrapped in a fresh view. A new tensor is kept as it is: if forward saved it, backward then
+        // reads the output itself, and a second derivative flows through it.
+        boolean wrap = out.requiresGrad();
+        for (Tensor t : in) wrap |= t == out;
+        if (wrap) out = out.detach();
+        ctx.forwardDone = true;
+        if (!out.dtype().isFloatingPoint()) return out; // indices, counts: nothing to differentiate
+        return Tensor.record(op, out, in, ctx.saved, g -> {
+            Tensor[] grads = backward(ctx, g);
+            if (grads == null) throw new IllegalStateException(op + ": backward returned null instead of an array of "
+                    + in.length + " gradients (use null elements for inputs that need none)");
+            return grads;
+        });
+    }
+
+    /**
+     * What forward leaves for backward: saved tensors, which inputs need a gradient, and any other
+     * values (sizes, constants) stored by key.
+     */
+    public static final class Context {
+        private final String op;
+        private final boolean[] needsInputGrad;
+        private Tensor[] saved = Tensor.NONE;
+        private final Map<String, Object> values = new HashMap<>();
+        private boolean forwardDone;
+
+        Context(String op, boolean[] needsInputGrad) {
+            this.op = op;
+            this.needsInputGrad = needsInputGrad;
+        }
+
+        /**
+         * Keeps tensors for backward. If one is changed in place before backward runs, backward
+         * throws instead of computing a wrong gradient. Call once, from forward.
+         */
+        public void saveForBackward(Tensor... tensors) {
+            if (forwardDone) throw new IllegalStateException(op + ": saveForBackward can only be called from forward");
+            for (int i = 0; i < tensors.length; i++) {
+                if (tensors[i] == null) throw new IllegalArgumentException(op + ": saveForBackward: tensor " + i + " is null");
+            }
+            saved = tensors.clone();
+        }
+
+        /** The tensors given to {@link #saveForBackward(Tensor...)}, in the same order. */
+        public Tensor[] savedTensors() {
+            return saved.clone();
+        }
+
+        /** Whether input {@code i} requires a gradient; backward may return null for the others. */
+        public boolean needsInputGrad(int i) {
+            if (i < 0 || i >= needsInputGrad.length) {
+                throw new IndexOutOfBoundsException(op + ": needsInputGrad(" + i + ") but there are "
+                        + needsInputGrad.length + " inputs");
+            }
+            return needsInputGrad[i];
+        }
+
+        /** Stores a non-tensor value (a size, a flag, a constant) for backward. */
+        public void put(String key, Object value) {
+            values.put(key, value);
+        }
+
+        /** The value stored under {@code key}; throws if there is none. */
+        @SuppressWarnings("unchecked")
+        public <T> T get(String key) {
+            if (!values.containsKey(key)) {
+                throw new IllegalArgumentException(op + ": nothing stored under \"" + key + "\"; keys are "
+                        + values.keySet());
+            }
+            return (T) values.get(key);
+        }
+
+        @Override
+        public String toString() {
+            return "Context[" + op + ", needsInputGrad=" + Arrays.toString(needsInputGrad) + ", saved=" + saved.length
+                    + ", values=" + values.keySet() + "]";
+        }
+    }
+}
