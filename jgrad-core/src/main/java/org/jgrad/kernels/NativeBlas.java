@@ -19,11 +19,12 @@ import java.util.function.Consumer;
  * {@code cblas_dgemm} and, when exported, {@code openblas_set_num_threads}. Only the binding lives
  * here; {@link NativeBlasKernels} decides when to use it.
  *
- * <p>Heap arrays are passed to C without copying: the gemm handles are linked with
- * {@link Linker.Option#critical(boolean) critical(true)}, which lets a heap segment (and a slice of
- * one, i.e. an array plus an offset) stand for a pointer. The price is that the call must not
- * block or call back into Java, which BLAS never does, and that the GC cannot move those arrays
- * while the call runs.
+ * <p>Small and medium products pass the heap arrays to C without copying: those handles are linked
+ * with {@link Linker.Option#critical(boolean) critical(true)}, which lets a heap segment (and a
+ * slice of one, i.e. an array plus an offset) stand for a pointer. Such a call must not call back
+ * into Java (BLAS never does) and should be short, because the JVM cannot reach a safepoint until
+ * it returns; large products are therefore copied into a confined arena and run as ordinary
+ * downcalls (see {@link #critical}).
  */
 final class NativeBlas {
     private static final System.Logger LOG = System.getLogger("org.jgrad.kernels");
@@ -36,12 +37,18 @@ final class NativeBlas {
     static final int ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112;
 
     private final String library;
-    private final MethodHandle sgemm;
-    private final MethodHandle dgemm;
+    /** Multiply-adds up to which the arrays are passed in place (see {@link #critical}); 256³. */
+    static final long CRITICAL_MAX_MACS = 1L << 24;
+
+    private final MethodHandle sgemmCritical, dgemmCritical; // heap segments allowed
+    private final MethodHandle sgemm, dgemm;                 // off-heap segments only
     private final MethodHandle setNumThreads; // null when the library does not export it
 
-    private NativeBlas(String library, MethodHandle sgemm, MethodHandle dgemm, MethodHandle setNumThreads) {
+    private NativeBlas(String library, MethodHandle sgemmCritical, MethodHandle dgemmCritical,
+                       MethodHandle sgemm, MethodHandle dgemm, MethodHandle setNumThreads) {
         this.library = library;
+        this.sgemmCritical = sgemmCritical;
+        this.dgemmCritical = dgemmCritical;
         this.sgemm = sgemm;
         this.dgemm = dgemm;
         this.setNumThreads = setNumThreads;
@@ -95,12 +102,12 @@ final class NativeBlas {
         FunctionDescriptor dDesc = FunctionDescriptor.ofVoid(i32, i32, i32, i32, i32, i32,
                 ValueLayout.JAVA_DOUBLE, ValueLayout.ADDRESS, i32, ValueLayout.ADDRESS, i32,
                 ValueLayout.JAVA_DOUBLE, ValueLayout.ADDRESS, i32);
-        MethodHandle s = linker.downcallHandle(symbol(lookup, "cblas_sgemm"), sDesc, critical);
-        MethodHandle d = linker.downcallHandle(symbol(lookup, "cblas_dgemm"), dDesc, critical);
+        MemorySegment s = symbol(lookup, "cblas_sgemm"), d = symbol(lookup, "cblas_dgemm");
         MethodHandle threads = lookup.find("openblas_set_num_threads")
                 .map(addr -> linker.downcallHandle(addr, FunctionDescriptor.ofVoid(i32)))
                 .orElse(null);
-        return new NativeBlas(library, s, d, threads);
+        return new NativeBlas(library, linker.downcallHandle(s, sDesc, critical), linker.downcallHandle(d, dDesc, critical),
+                linker.downcallHandle(s, sDesc), linker.downcallHandle(d, dDesc), threads);
     }
 
     private static MemorySegment symbol(SymbolLookup lookup, String name) {
@@ -119,9 +126,9 @@ final class NativeBlas {
     }
 
     /**
-     * Row-major cblas_sgemm with alpha 1. The caller has checked that the leading dimensions are
-     * legal for BLAS and that each slice lies inside its array; the slices are bounds-checked again
-     * here by {@code asSlice}, so a bad offset becomes an exception rather than a stray read in C.
+     * Row-major cblas_sgemm with alpha 1 on a[ao..ao+aLen), b[bo..bo+bLen), c[co..co+cLen). The
+     * caller has made the leading dimensions legal for BLAS; the ranges are bounds-checked here by
+     * {@code asSlice}, so a bad offset becomes an exception rather than a stray read in C.
      */
     void sgemm(boolean transA, boolean transB, int m, int n, int k,
                float[] a, int ao, long aLen, int lda, float[] b, int bo, long bLen, int ldb,
@@ -129,9 +136,18 @@ final class NativeBlas {
         MemorySegment as = MemorySegment.ofArray(a).asSlice(4L * ao, 4L * aLen);
         MemorySegment bs = MemorySegment.ofArray(b).asSlice(4L * bo, 4L * bLen);
         MemorySegment cs = MemorySegment.ofArray(c).asSlice(4L * co, 4L * cLen);
+        int ta = transA ? TRANS : NO_TRANS, tb = transB ? TRANS : NO_TRANS;
         try {
-            sgemm.invokeExact(ROW_MAJOR, transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS, m, n, k,
-                    1f, as, lda, bs, ldb, beta, cs, ldc);
+            if (critical(m, n, k)) {
+                sgemmCritical.invokeExact(ROW_MAJOR, ta, tb, m, n, k, 1f, as, lda, bs, ldb, beta, cs, ldc);
+                return;
+            }
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment nc = offHeap(arena, cs);
+                sgemm.invokeExact(ROW_MAJOR, ta, tb, m, n, k,
+                        1f, offHeap(arena, as), lda, offHeap(arena, bs), ldb, beta, nc, ldc);
+                cs.copyFrom(nc);
+            }
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -143,12 +159,36 @@ final class NativeBlas {
         MemorySegment as = MemorySegment.ofArray(a).asSlice(8L * ao, 8L * aLen);
         MemorySegment bs = MemorySegment.ofArray(b).asSlice(8L * bo, 8L * bLen);
         MemorySegment cs = MemorySegment.ofArray(c).asSlice(8L * co, 8L * cLen);
+        int ta = transA ? TRANS : NO_TRANS, tb = transB ? TRANS : NO_TRANS;
         try {
-            dgemm.invokeExact(ROW_MAJOR, transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS, m, n, k,
-                    1.0, as, lda, bs, ldb, beta, cs, ldc);
+            if (critical(m, n, k)) {
+                dgemmCritical.invokeExact(ROW_MAJOR, ta, tb, m, n, k, 1.0, as, lda, bs, ldb, beta, cs, ldc);
+                return;
+            }
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment nc = offHeap(arena, cs);
+                dgemm.invokeExact(ROW_MAJOR, ta, tb, m, n, k,
+                        1.0, offHeap(arena, as), lda, offHeap(arena, bs), ldb, beta, nc, ldc);
+                cs.copyFrom(nc);
+            }
         } catch (Throwable t) {
             throw rethrow(t);
         }
+    }
+
+    /**
+     * Whether to hand BLAS the heap arrays directly. A critical call holds up every safepoint (GC,
+     * deoptimization) in the JVM until it returns, so only products that finish in about a
+     * millisecond go that way; above that, copying the operands off-heap costs a few percent of the
+     * product (O(n²) against O(n³)) and keeps other threads' pauses short.
+     */
+    static boolean critical(int m, int n, int k) {
+        return (long) m * n * k <= CRITICAL_MAX_MACS;
+    }
+
+    private static MemorySegment offHeap(Arena arena, MemorySegment heap) {
+        // C's padding between rows is copied in too, so copying the whole range back leaves it as it was.
+        return arena.allocate(heap.byteSize(), 64).copyFrom(heap);
     }
 
     private static RuntimeException rethrow(Throwable t) {

@@ -129,8 +129,10 @@ class NativeBlasTest {
 
     @Test
     void gemmMatchesScalarOnShapesLargeEnoughForBlocking() {
-        // Past OpenBLAS's small-matrix path and its cache blocking, so the packed and threaded code runs.
+        // Past OpenBLAS's small-matrix path and its cache blocking, so the packed and threaded code runs,
+        // and past the size where the operands are copied off-heap instead of passed in place.
         Kernels blas = nativeKernels();
+        assertTrue(!NativeBlas.critical(257, 263, 301) && NativeBlas.critical(37, 37, 37));
         SplittableRandom r = new SplittableRandom(7);
         for (int t = 0; t < 4; t++) {
             Problem p = Problem.random(r, (t & 1) != 0, (t & 2) != 0, 300);
@@ -172,6 +174,11 @@ class NativeBlasTest {
         double[] ad = new double[6];
         assertThrows(IndexOutOfBoundsException.class,
                 () -> blas.gemm(false, true, 2, 2, 3, ad, 0, 3, new double[5], 0, 3, new double[4], 0, 2, false));
+        int big = 300; // the off-heap copying path checks too
+        assertThrows(IndexOutOfBoundsException.class, () -> blas.gemm(false, false, big, big, big,
+                new float[big * big], 0, big, new float[big * big], 0, big, new float[big * big - 1], 0, big, false));
+        assertThrows(IndexOutOfBoundsException.class, () -> blas.gemm(true, true, big, big, big,
+                new double[big * big], 1, big, new double[big * big], 0, big, new double[big * big], 0, big, true));
     }
 
     @Test
