@@ -5,7 +5,7 @@ final class LinearAlgebra {
     private LinearAlgebra() {}
 
     static Tensor matmul(Tensor a, Tensor b) {
-        throw new UnsupportedOperationException("matmul");
+        return a.unsqueeze(-1).mul(b.unsqueeze(0)).sum(1, false); // TEMP, not committed
     }
 
     static Tensor inverse(Tensor a) {

@@ -81,14 +81,14 @@ public final class TwoMoons {
             loss.backward();
             // The update itself must not be recorded, and in-place changes of tensors that
             // require grad are only allowed with recording off.
-            try (var scope = Autograd.noGrad()) {
+            try (var _ = Autograd.noGrad()) {
                 for (Tensor p : params) p.subInPlace(p.grad().mul(c.learningRate()));
             }
             for (Tensor p : params) p.zeroGrad();
         }
 
         double accuracy;
-        try (var scope = Autograd.noGrad()) {
+        try (var _ = Autograd.noGrad()) {
             Tensor predicted = logits(data.x(), w1, b1, w2, b2).gt(0); // σ(z) > 0.5 ⇔ z > 0
             accuracy = predicted.eq(data.y()).mean().item();
         }
