@@ -32,7 +32,7 @@ public final class TwoMoons {
 
     public record Config(long seed, int points, double noise, int hidden, int steps, double learningRate, int logEvery) {
         public static Config defaults() {
-            return new Config(42, 400, 0.1, 16, 2000, 0.5, 200);
+            return new Config(42, 400, 0.1, 16, 1000, 0.5, 100);
         }
     }
 
