@@ -120,7 +120,7 @@ public final class Autograd {
 
         Map<Tensor, Tensor> grads = new IdentityHashMap<>();
         grads.put(output, gradOutput.detachUnlessRecording(createGraph));
-        try (Scope scope = setGradEnabled(createGraph)) {
+        try (Scope _ = setGradEnabled(createGraph)) {
             for (int i = order.size() - 1; i >= 0; i--) {
                 Tensor t = order.get(i);
                 Tensor g = grads.remove(t);
