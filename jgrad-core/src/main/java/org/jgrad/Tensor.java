@@ -596,7 +596,7 @@ public final class Tensor {
     public Tensor addInPlace(Tensor other) { return Elementwise.inPlace("addInPlace", this, org.jgrad.kernels.BinaryOp.ADD, other); }
     public Tensor subInPlace(Tensor other) { return Elementwise.inPlace("subInPlace", this, org.jgrad.kernels.BinaryOp.SUB, other); }
     public Tensor mulInPlace(Tensor other) { return Elementwise.inPlace("mulInPlace", this, org.jgrad.kernels.BinaryOp.MUL, other); }
-    public Tensor mulInPlace(double c) { return Elementwise.inPlace("mulInPlace", this, org.jgrad.kernels.BinaryOp.MUL, scalar(dtype(), c)); }
+    public Tensor mulInPlace(double c) { return Elementwise.inPlace("mulInPlace", this, org.jgrad.kernels.BinaryOp.MUL, scalar(DType.FLOAT64, c)); }
     /** Overwrites this tensor's values with {@code src}'s (broadcast). */
     public Tensor copyInPlace(Tensor src) { return Elementwise.copyInPlace(this, src); }
     public Tensor fillInPlace(double value) { return Elementwise.copyInPlace(this, scalar(dtype(), value)); }
