@@ -189,7 +189,7 @@ public final class Tensor {
         if (steps < 0) throw new IllegalArgumentException("linspace: steps must be >= 0, got " + steps);
         Tensor t = empty(dtype, new int[] {steps});
         double step = steps > 1 ? (end - start) / (steps - 1) : 0;
-        for (int i = 0; i < steps; i++) t.storage.set(i, i == steps - 1 ? end : start + i * step);
+        for (int i = 0; i < steps; i++) t.storage.set(i, i == steps - 1 && steps > 1 ? end : start + i * step);
         return t;
     }
 
