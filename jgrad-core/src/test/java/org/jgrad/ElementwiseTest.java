@@ -383,6 +383,41 @@ class ElementwiseTest {
         }));
     }
 
+    @Test
+    void coalescedWalksKeepLongRuns() {
+        // A contiguous [2, 3, 4, 5] plus a [3, 1, 1] bias: H and W merge into one run of 20.
+        int[] shape = {2, 3, 4, 5};
+        int[][] w = Strided.coalesce(shape, new int[] {60, 20, 5, 1}, new int[] {0, 1, 0, 0});
+        assertArrayEquals(new int[] {2, 3, 20}, w[0]);
+        assertArrayEquals(new int[] {60, 20, 1}, w[1]);
+        assertArrayEquals(new int[] {0, 1, 0}, w[2]);
+        // A column [4096, 1]: the trailing 1 goes, leaving one run instead of 4096.
+        int[][] col = Strided.coalesce(new int[] {4096, 1}, new int[] {1, 1}, new int[] {0, 0});
+        assertArrayEquals(new int[] {4096}, col[0]);
+        // All size 1: rank 0, a single run of one element.
+        assertArrayEquals(new int[] {}, Strided.coalesce(new int[] {1, 1}, new int[] {7, 3})[0]);
+        // A transposed layout does not merge.
+        assertArrayEquals(new int[] {3, 4}, Strided.coalesce(new int[] {3, 4}, new int[] {1, 3})[0]);
+    }
+
+    @Test
+    void binaryOpsOverSize1AndStridedTrailingDims() {
+        Generator g = new Generator(23);
+        double[] x = Domain.ANY.sample(g, 12), y = Domain.ANY.sample(g, 5);
+        // [6, 1] read from every other element of a [6, 2]: after dropping the 1, its run has stride 2.
+        Tensor a = Tensor.of(x, 6, 2).slice(1, 0, 1);
+        Tensor b = Tensor.of(new double[] {y[0], y[1], y[2], y[3], y[4], y[0]}, 6, 1);
+        double[] expected = new double[6];
+        for (int i = 0; i < 6; i++) expected[i] = x[2 * i] * b.get(i, 0);
+        assertArrayEquals(expected, a.mul(b).toDoubleArray(), 1e-15);
+        // [2, 3, 1, 4] with a [3, 1, 1] that broadcasts over the last dim.
+        double[] u = Domain.ANY.sample(g, 24), v = {y[0], y[1], y[2]};
+        double[] e2 = naiveBroadcast(u, new int[] {2, 3, 1, 4}, v, new int[] {3, 1, 1}, new int[] {2, 3, 1, 4}, Double::sum);
+        assertArrayEquals(e2, Tensor.of(u, 2, 3, 1, 4).add(Tensor.of(v, 3, 1, 1)).toDoubleArray(), 1e-15);
+        GradCheck.check(in -> in.get(0).mul(in.get(1)), Tensor.of(x, 6, 2).slice(1, 0, 1).detach().requiresGrad(true),
+                leaf(b.toDoubleArray(), 6, 1));
+    }
+
     @TestFactory
     Stream<DynamicTest> binaryGradCheck() {
         List<DynamicTest> tests = new ArrayList<>();
