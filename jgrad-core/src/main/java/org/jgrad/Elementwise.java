@@ -41,19 +41,7 @@ final class Elementwise {
         int[] shape = Shapes.broadcast(name, a.shape, b.shape);
         if (a.dtype() != dtype) a = a.rawContiguous(dtype);
         if (b.dtype() != dtype) b = b.rawContiguous(dtype);
-        int rank = shape.length;
-        int[] as = Strided.broadcastStrides(a, shape);
-        if (rank > 0 && as[rank - 1] > 1) {
-            a = a.rawContiguous(dtype);
-            as = Strided.broadcastStrides(a, shape);
-        }
-        int[] bs = Strided.broadcastStrides(b, shape);
-        if (rank > 0 && bs[rank - 1] > 1) {
-            b = b.rawContiguous(dtype);
-            bs = Strided.broadcastStrides(b, shape);
-        }
         Tensor out = Tensor.empty(dtype, shape);
-        int ai = rank == 0 ? 1 : as[rank - 1], bi = rank == 0 ? 1 : bs[rank - 1];
         Kernels k = Kernels.get();
         if (Arrays.equals(a.shape, shape) && Arrays.equals(b.shape, shape) && a.isContiguous() && b.isContiguous()) {
             // The common case: one run over everything.
@@ -64,16 +52,34 @@ final class Elementwise {
             }
             return out;
         }
+        // Broadcast operands are read in place (stride 0), never materialized. The kernels take inner
+        // strides of 0 or 1 only, so an operand whose innermost run is strided (a transpose, a step
+        // slice) is made contiguous in its own shape first.
+        int[][] walk = layout(shape, a, b, out);
+        if (Strided.innerStride(walk[1]) > 1) {
+            a = a.rawContiguous(dtype);
+            walk = layout(shape, a, b, out);
+        }
+        if (Strided.innerStride(walk[2]) > 1) {
+            b = b.rawContiguous(dtype);
+            walk = layout(shape, a, b, out);
+        }
+        int ai = Strided.innerStride(walk[1]), bi = Strided.innerStride(walk[2]);
         if (dtype == DType.FLOAT32) {
             float[] x = a.storage.f, y = b.storage.f, z = out.storage.f;
-            Strided.forEachRun(shape, a.offset, as, b.offset, bs, 0, out.strides,
+            Strided.forEachRun(walk[0], a.offset, walk[1], b.offset, walk[2], 0, walk[3],
                     (ao, bo, co, len) -> k.binary(op, x, ao, ai, y, bo, bi, z, co, len));
         } else {
             double[] x = a.storage.d, y = b.storage.d, z = out.storage.d;
-            Strided.forEachRun(shape, a.offset, as, b.offset, bs, 0, out.strides,
+            Strided.forEachRun(walk[0], a.offset, walk[1], b.offset, walk[2], 0, walk[3],
                     (ao, bo, co, len) -> k.binary(op, x, ao, ai, y, bo, bi, z, co, len));
         }
         return out;
+    }
+
+    /** {shape, a's strides, b's strides, out's strides} over the broadcast shape, coalesced. */
+    private static int[][] layout(int[] shape, Tensor a, Tensor b, Tensor out) {
+        return Strided.coalesce(shape, Strided.broadcastStrides(a, shape), Strided.broadcastStrides(b, shape), out.strides);
     }
 
     private static Tensor[] inputs(Tensor... ts) {

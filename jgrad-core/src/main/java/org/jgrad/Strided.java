@@ -17,6 +17,38 @@ final class Strided {
         return s;
     }
 
+    /**
+     * The same walk with fewer, longer dimensions: size-1 dimensions are dropped and neighbours that
+     * every layout steps through as one (outer stride = inner stride × inner size) are merged. A
+     * [4096, 1] column or a contiguous [B, C, H, W] plus a [C, 1, 1] bias then runs over long
+     * innermost runs instead of many short ones. Returns {shape, strides of each layout}.
+     */
+    static int[][] coalesce(int[] shape, int[]... strides) {
+        int k = strides.length;
+        int[][] out = new int[k + 1][shape.length];
+        int n = 0;
+        for (int d = 0; d < shape.length; d++) {
+            if (shape[d] == 1) continue;
+            boolean merge = n > 0;
+            for (int j = 0; j < k && merge; j++) merge = out[j + 1][n - 1] == strides[j][d] * shape[d];
+            if (merge) {
+                out[0][n - 1] *= shape[d];
+                for (int j = 0; j < k; j++) out[j + 1][n - 1] = strides[j][d];
+            } else {
+                out[0][n] = shape[d];
+                for (int j = 0; j < k; j++) out[j + 1][n] = strides[j][d];
+                n++;
+            }
+        }
+        for (int j = 0; j <= k; j++) out[j] = java.util.Arrays.copyOf(out[j], n);
+        return out;
+    }
+
+    /** Stride of the innermost dimension (1 for rank 0, whose single run has length 1). */
+    static int innerStride(int[] strides) {
+        return strides.length == 0 ? 1 : strides[strides.length - 1];
+    }
+
     /** Visits each run of the innermost dimension: offsets of up to three layouts over one shape. */
     interface RunVisitor {
         void run(int o0, int o1, int o2, int length);

@@ -189,7 +189,7 @@ public final class Tensor {
         if (steps < 0) throw new IllegalArgumentException("linspace: steps must be >= 0, got " + steps);
         Tensor t = empty(dtype, new int[] {steps});
         double step = steps > 1 ? (end - start) / (steps - 1) : 0;
-        for (int i = 0; i < steps; i++) t.storage.set(i, i == steps - 1 ? end : start + i * step);
+        for (int i = 0; i < steps; i++) t.storage.set(i, i == steps - 1 && steps > 1 ? end : start + i * step);
         return t;
     }
 
@@ -596,7 +596,7 @@ public final class Tensor {
     public Tensor addInPlace(Tensor other) { return Elementwise.inPlace("addInPlace", this, org.jgrad.kernels.BinaryOp.ADD, other); }
     public Tensor subInPlace(Tensor other) { return Elementwise.inPlace("subInPlace", this, org.jgrad.kernels.BinaryOp.SUB, other); }
     public Tensor mulInPlace(Tensor other) { return Elementwise.inPlace("mulInPlace", this, org.jgrad.kernels.BinaryOp.MUL, other); }
-    public Tensor mulInPlace(double c) { return Elementwise.inPlace("mulInPlace", this, org.jgrad.kernels.BinaryOp.MUL, scalar(dtype(), c)); }
+    public Tensor mulInPlace(double c) { return Elementwise.inPlace("mulInPlace", this, org.jgrad.kernels.BinaryOp.MUL, scalar(DType.FLOAT64, c)); }
     /** Overwrites this tensor's values with {@code src}'s (broadcast). */
     public Tensor copyInPlace(Tensor src) { return Elementwise.copyInPlace(this, src); }
     public Tensor fillInPlace(double value) { return Elementwise.copyInPlace(this, scalar(dtype(), value)); }

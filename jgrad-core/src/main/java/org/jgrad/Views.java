@@ -206,6 +206,7 @@ final class Views {
             }
             int have = t.shape[i - lead];
             if (want == -1) want = have;
+            if (want < 0) throw new IllegalArgumentException("expand: invalid size " + want + " in " + Shapes.str(requested));
             if (want != have && have != 1) {
                 throw new IllegalArgumentException("expand: cannot expand shape " + Shapes.str(t.shape) + " to "
                         + Shapes.str(requested) + " (dimension " + i + " has size " + have + ", not 1)");
