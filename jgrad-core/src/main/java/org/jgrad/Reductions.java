@@ -56,6 +56,8 @@ final class Reductions {
     /** Sums t over the dimensions marked in {@code reduced}, keeping them with size 1. */
     static Tensor sumRaw(Tensor t, boolean[] reduced) {
         DType dtype = t.dtype().isFloatingPoint() ? t.dtype() : DType.FLOAT64;
+        Tensor leading = sumLeadingRaw(t, reduced, dtype);
+        if (leading != null) return leading;
         Runs r = runs(t, reduced, dtype);
         Tensor out = Tensor.empty(dtype, r.keptShape);
         Kernels kernels = Kernels.get();
@@ -64,6 +66,37 @@ final class Reductions {
             double s = dtype == DType.FLOAT32 ? kernels.sum(r.data.storage.f, off, r.run)
                     : kernels.sum(r.data.storage.d, off, r.run);
             out.storage.set(i, s);
+        }
+        return out;
+    }
+
+    /**
+     * The sum over leading dimensions of a contiguous tensor (the bias gradient: [batch, features] summed
+     * over the batch) as row additions into one accumulator, which streams memory once, instead of
+     * moving the reduced dimensions innermost with a transposing copy. Null when the layout differs.
+     */
+    private static Tensor sumLeadingRaw(Tensor t, boolean[] reduced, DType dtype) {
+        int rank = t.shape.length;
+        int lead = 0;
+        while (lead < rank && reduced[lead]) lead++;
+        for (int d = lead; d < rank; d++) if (reduced[d]) return null;
+        if (lead == 0 || lead == rank || t.dtype() != dtype || !t.isContiguous()) return null;
+        int[] keptShape = new int[rank];
+        int rows = 1;
+        for (int d = 0; d < rank; d++) {
+            keptShape[d] = d < lead ? 1 : t.shape[d];
+            if (d < lead) rows *= t.shape[d];
+        }
+        Tensor out = Tensor.empty(dtype, keptShape);
+        int n = out.numel();
+        Kernels k = Kernels.get();
+        for (int i = 0; i < rows; i++) {
+            int off = t.offset + i * n;
+            if (dtype == DType.FLOAT32) {
+                k.binary(org.jgrad.kernels.BinaryOp.ADD, out.storage.f, 0, 1, t.storage.f, off, 1, out.storage.f, 0, n);
+            } else {
+                k.binary(org.jgrad.kernels.BinaryOp.ADD, out.storage.d, 0, 1, t.storage.d, off, 1, out.storage.d, 0, n);
+            }
         }
         return out;
     }

@@ -1,0 +1,80 @@
+package org.jgrad.bench;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.jgrad.Autograd;
+import org.jgrad.Generator;
+import org.jgrad.Tensor;
+import org.jgrad.kernels.Threads;
+
+/**
+ * One training step (forward, backward, SGD update) of an MLP, timed the way
+ * {@code shared/peers/perf_ref.py} times PyTorch, so that the two can be compared in one run:
+ * the same sizes, the same loss ({@code −Σ y·logSoftmax(h) / batch}), gradients by
+ * {@link Autograd#grad}, parameters replaced by {@code (w − 0.01·g).detach()}.
+ *
+ * <pre>
+ * java --add-modules jdk.incubator.vector -cp ... org.jgrad.bench.TrainingStep mlp|tiny
+ * </pre>
+ * Prints the median milliseconds per step and the bytes allocated per step.
+ */
+public final class TrainingStep {
+    private TrainingStep() {}
+
+    public static void main(String[] args) {
+        String mode = args.length > 0 ? args[0] : "mlp";
+        Result r = switch (mode) {
+            case "mlp" -> run(new int[] {784, 256, 128, 10}, 128, false, 30);
+            case "tiny" -> run(new int[] {2, 16, 16, 2}, 32, true, 300);
+            default -> throw new IllegalArgumentException("TrainingStep: mode must be mlp or tiny, got " + mode);
+        };
+        System.out.printf("%s median_ms %.4f alloc_bytes_per_step %d threads %d%n",
+                mode, r.medianMillis, r.bytesPerStep, Threads.get());
+    }
+
+    record Result(double medianMillis, long bytesPerStep) {}
+
+    static Result run(int[] sizes, int batch, boolean tanh, int reps) {
+        Generator gen = new Generator(7);
+        List<Tensor> ws = new ArrayList<>();
+        for (int i = 0; i + 1 < sizes.length; i++) {
+            ws.add(Tensor.randn(gen, sizes[i], sizes[i + 1]).mul(0.05).requiresGrad(true));
+            ws.add(Tensor.randn(gen, 1, sizes[i + 1]).mul(0.05).requiresGrad(true));
+        }
+        Tensor x = Tensor.randn(gen, batch, sizes[0]).mul(0.05);
+        int classes = sizes[sizes.length - 1];
+        float[] onehot = new float[batch * classes];
+        for (int b = 0; b < batch; b++) onehot[b * classes + gen.nextInt(classes)] = 1;
+        Tensor y = Tensor.of(onehot, batch, classes);
+
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long tid = Thread.currentThread().threadId();
+        double[] times = new double[reps];
+        long allocated = 0;
+        for (int r = -reps; r < reps; r++) {
+            long a0 = mx.getThreadAllocatedBytes(tid);
+            long t0 = System.nanoTime();
+            Tensor h = x;
+            for (int i = 0; i < ws.size(); i += 2) {
+                h = h.matmul(ws.get(i)).add(ws.get(i + 1));
+                if (i + 2 < ws.size()) h = tanh ? h.tanh() : h.relu();
+            }
+            Tensor loss = h.logSoftmax(1).mul(y).sum().mul(-1.0 / batch);
+            List<Tensor> gs = Autograd.grad(loss, ws, false);
+            List<Tensor> next = new ArrayList<>(ws.size());
+            for (int i = 0; i < ws.size(); i++) {
+                next.add(ws.get(i).sub(gs.get(i).mul(0.01)).detach().requiresGrad(true));
+            }
+            ws = next;
+            long t1 = System.nanoTime();
+            if (r >= 0) {
+                times[r] = (t1 - t0) / 1e6;
+                allocated += mx.getThreadAllocatedBytes(tid) - a0;
+            }
+        }
+        Arrays.sort(times);
+        return new Result(times[reps / 2], allocated / reps);
+    }
+}
