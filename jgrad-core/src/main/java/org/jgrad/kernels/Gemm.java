@@ -27,7 +27,7 @@ final class Gemm {
             body.run(0, m, 0, n);
             return;
         }
-        boolean rows = m >= n;
+        boolean rows = m > n;
         int len = rows ? m : n, unit = rows ? mr : nr;
         int units = (len + unit - 1) / unit;
         int tasks = Math.min(threads, units);
