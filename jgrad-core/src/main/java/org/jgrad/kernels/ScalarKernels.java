@@ -12,6 +12,7 @@ final class ScalarKernels implements Kernels {
         return "scalar";
     }
 
+    // relu is written x <= 0 ? 0 : x so that NaN propagates, as in PyTorch (x > 0 ? x : 0 gives 0).
     @Override
     public void unary(UnaryOp op, float[] a, int ao, float[] c, int co, int n, double p, double q) {
         float pf = (float) p, qf = (float) q;
@@ -27,7 +28,7 @@ final class ScalarKernels implements Kernels {
             case COS -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = (float) (Math.cos(x)); } }
             case TANH -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = (float) (Math.tanh(x)); } }
             case SIGMOID -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = (float) (SpecialFunctions.sigmoid(x)); } }
-            case RELU -> { for (int i = 0; i < n; i++) { float x = a[ao + i]; c[co + i] = x > 0 ? x : 0f; } }
+            case RELU -> { for (int i = 0; i < n; i++) { float x = a[ao + i]; c[co + i] = x <= 0 ? 0f : x; } }
             case LEAKY_RELU -> { for (int i = 0; i < n; i++) { float x = a[ao + i]; c[co + i] = x > 0 ? x : pf * x; } }
             case ELU -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = (float) (x > 0 ? x : p * Math.expm1(x)); } }
             case SOFTPLUS -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = (float) (SpecialFunctions.softplus(x)); } }
@@ -55,7 +56,7 @@ final class ScalarKernels implements Kernels {
             case COS -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = Math.cos(x); } }
             case TANH -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = Math.tanh(x); } }
             case SIGMOID -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = SpecialFunctions.sigmoid(x); } }
-            case RELU -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = x > 0 ? x : 0; } }
+            case RELU -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = x <= 0 ? 0 : x; } }
             case LEAKY_RELU -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = x > 0 ? x : p * x; } }
             case ELU -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = x > 0 ? x : p * Math.expm1(x); } }
             case SOFTPLUS -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = SpecialFunctions.softplus(x); } }

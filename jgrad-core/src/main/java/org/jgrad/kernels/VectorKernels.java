@@ -1,0 +1,616 @@
+package org.jgrad.kernels;
+
+import java.util.Objects;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Kernels on the Vector API (the {@code jdk.incubator.vector} module), loaded by name by
+ * {@link KernelProvider} so that nothing else links against the incubator module.
+ *
+ * <p>Elementwise kernels run whole vectors of the preferred species and hand the tail (and the ops
+ * without a vector form) to {@link ScalarKernels}. The matrix product is BLIS-style: A is packed into
+ * slivers of {@value #MR} rows and B into slivers of two vectors' width ({@code NR}), both in the order
+ * the micro-kernel reads them; the packed panels are sized for the caches (KC×MC of A in L2, KC×NR of
+ * B in L1); transposed operands are handled while packing, so no transpose is ever materialized.
+ * The micro-kernel keeps a 4×NR tile of C in 8 vector registers and runs one {@code fma} per vector
+ * per k; a taller tile (6×16) made C2 spill accumulators to the stack and ran at half the speed.
+ */
+final class VectorKernels implements Kernels {
+
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+    private static final int FL = F.length();
+    private static final int DL = D.length();
+
+    /** Rows of the micro-kernel tile. */
+    static final int MR = 4;
+    /** Columns of the micro-kernel tile: two vectors (16 floats, 8 doubles with 256-bit vectors). */
+    static final int NRF = 2 * FL;
+    static final int NRD = 2 * DL;
+    /** Depth of a packed panel: KC×NR of B stays in L1 across the slivers of A. */
+    static final int KC = 256;
+    /** Rows of A packed at once: MC×KC floats (96 KB) sit in L2. */
+    static final int MC = 96;
+    /** Columns of B packed at once; a multiple of NRF and NRD. */
+    static final int NC = 4080;
+
+    private static final ScalarKernels SCALAR = new ScalarKernels();
+
+    VectorKernels() {
+        // Narrower vectors than this are not worth the Vector API's overhead (Lucene makes the same cut).
+        if (F.vectorBitSize() < 128) {
+            throw new UnsupportedOperationException("preferred vector size is " + F.vectorBitSize() + " bits");
+        }
+    }
+
+    @Override
+    public String name() {
+        return "vector(" + F.vectorBitSize() + " bit)";
+    }
+
+    // ---------------------------------------------------------------- unary
+
+    @Override
+    public void unary(UnaryOp op, float[] a, int ao, float[] c, int co, int n, double p, double q) {
+        Objects.checkFromIndexSize(ao, n, a.length);
+        Objects.checkFromIndexSize(co, n, c.length);
+        float pf = (float) p, qf = (float) q;
+        int ub = F.loopBound(n);
+        int i = 0;
+        switch (op) {
+            case NEG -> { for (; i < ub; i += FL) FloatVector.fromArray(F, a, ao + i).neg().intoArray(c, co + i); }
+            case ABS -> { for (; i < ub; i += FL) FloatVector.fromArray(F, a, ao + i).abs().intoArray(c, co + i); }
+            case SQRT -> { for (; i < ub; i += FL) FloatVector.fromArray(F, a, ao + i).sqrt().intoArray(c, co + i); }
+            case EXP -> { for (; i < ub; i += FL) FloatVector.fromArray(F, a, ao + i).lanewise(VectorOperators.EXP).intoArray(c, co + i); }
+            case LOG -> { for (; i < ub; i += FL) FloatVector.fromArray(F, a, ao + i).lanewise(VectorOperators.LOG).intoArray(c, co + i); }
+            case TANH -> { for (; i < ub; i += FL) FloatVector.fromArray(F, a, ao + i).lanewise(VectorOperators.TANH).intoArray(c, co + i); }
+            case SIGMOID -> {
+                // e = exp(-|x|) never overflows: σ(x) = 1/(1+e) for x ≥ 0 and e/(1+e) for x < 0.
+                FloatVector one = FloatVector.broadcast(F, 1f);
+                for (; i < ub; i += FL) {
+                    FloatVector x = FloatVector.fromArray(F, a, ao + i);
+                    FloatVector e = x.abs().neg().lanewise(VectorOperators.EXP);
+                    one.blend(e, x.lt(0f)).div(e.add(1f)).intoArray(c, co + i);
+                }
+            }
+            // max(x, 0) propagates NaN and maps -0 to +0, like the scalar x <= 0 ? 0 : x.
+            case RELU -> { for (; i < ub; i += FL) FloatVector.fromArray(F, a, ao + i).max(0f).intoArray(c, co + i); }
+            case LEAKY_RELU -> {
+                for (; i < ub; i += FL) {
+                    FloatVector x = FloatVector.fromArray(F, a, ao + i);
+                    x.mul(pf).blend(x, x.compare(VectorOperators.GT, 0f)).intoArray(c, co + i);
+                }
+            }
+            case CLAMP -> { for (; i < ub; i += FL) FloatVector.fromArray(F, a, ao + i).max(pf).min(qf).intoArray(c, co + i); }
+            // mul then add, not fma: the same rounding as the scalar kernel.
+            case AFFINE -> { for (; i < ub; i += FL) FloatVector.fromArray(F, a, ao + i).mul(pf).add(qf).intoArray(c, co + i); }
+            case POW -> {
+                if (p == 2) {
+                    for (; i < ub; i += FL) { FloatVector x = FloatVector.fromArray(F, a, ao + i); x.mul(x).intoArray(c, co + i); }
+                } else if (p == 1) {
+                    System.arraycopy(a, ao, c, co, ub);
+                    i = ub;
+                } else if (p == 0.5) {
+                    for (; i < ub; i += FL) FloatVector.fromArray(F, a, ao + i).sqrt().intoArray(c, co + i);
+                } else if (p == -1) {
+                    FloatVector one = FloatVector.broadcast(F, 1f);
+                    for (; i < ub; i += FL) one.div(FloatVector.fromArray(F, a, ao + i)).intoArray(c, co + i);
+                }
+            }
+            default -> { } // no vector form: everything goes to the scalar loop below
+        }
+        if (i < n) SCALAR.unary(op, a, ao + i, c, co + i, n - i, p, q);
+    }
+
+    @Override
+    public void unary(UnaryOp op, double[] a, int ao, double[] c, int co, int n, double p, double q) {
+        Objects.checkFromIndexSize(ao, n, a.length);
+        Objects.checkFromIndexSize(co, n, c.length);
+        int ub = D.loopBound(n);
+        int i = 0;
+        switch (op) {
+            case NEG -> { for (; i < ub; i += DL) DoubleVector.fromArray(D, a, ao + i).neg().intoArray(c, co + i); }
+            case ABS -> { for (; i < ub; i += DL) DoubleVector.fromArray(D, a, ao + i).abs().intoArray(c, co + i); }
+            case SQRT -> { for (; i < ub; i += DL) DoubleVector.fromArray(D, a, ao + i).sqrt().intoArray(c, co + i); }
+            case EXP -> { for (; i < ub; i += DL) DoubleVector.fromArray(D, a, ao + i).lanewise(VectorOperators.EXP).intoArray(c, co + i); }
+            case LOG -> { for (; i < ub; i += DL) DoubleVector.fromArray(D, a, ao + i).lanewise(VectorOperators.LOG).intoArray(c, co + i); }
+            case TANH -> { for (; i < ub; i += DL) DoubleVector.fromArray(D, a, ao + i).lanewise(VectorOperators.TANH).intoArray(c, co + i); }
+            case SIGMOID -> {
+                DoubleVector one = DoubleVector.broadcast(D, 1.0);
+                for (; i < ub; i += DL) {
+                    DoubleVector x = DoubleVector.fromArray(D, a, ao + i);
+                    DoubleVector e = x.abs().neg().lanewise(VectorOperators.EXP);
+                    one.blend(e, x.lt(0.0)).div(e.add(1.0)).intoArray(c, co + i);
+                }
+            }
+            case RELU -> { for (; i < ub; i += DL) DoubleVector.fromArray(D, a, ao + i).max(0.0).intoArray(c, co + i); }
+            case LEAKY_RELU -> {
+                for (; i < ub; i += DL) {
+                    DoubleVector x = DoubleVector.fromArray(D, a, ao + i);
+                    x.mul(p).blend(x, x.compare(VectorOperators.GT, 0.0)).intoArray(c, co + i);
+                }
+            }
+            case CLAMP -> { for (; i < ub; i += DL) DoubleVector.fromArray(D, a, ao + i).max(p).min(q).intoArray(c, co + i); }
+            case AFFINE -> { for (; i < ub; i += DL) DoubleVector.fromArray(D, a, ao + i).mul(p).add(q).intoArray(c, co + i); }
+            case POW -> {
+                if (p == 2) {
+                    for (; i < ub; i += DL) { DoubleVector x = DoubleVector.fromArray(D, a, ao + i); x.mul(x).intoArray(c, co + i); }
+                } else if (p == 1) {
+                    System.arraycopy(a, ao, c, co, ub);
+                    i = ub;
+                } else if (p == 0.5) {
+                    for (; i < ub; i += DL) DoubleVector.fromArray(D, a, ao + i).sqrt().intoArray(c, co + i);
+                } else if (p == -1) {
+                    DoubleVector one = DoubleVector.broadcast(D, 1.0);
+                    for (; i < ub; i += DL) one.div(DoubleVector.fromArray(D, a, ao + i)).intoArray(c, co + i);
+                }
+            }
+            default -> { }
+        }
+        if (i < n) SCALAR.unary(op, a, ao + i, c, co + i, n - i, p, q);
+    }
+
+    // ---------------------------------------------------------------- binary
+
+    /** The operand at i: a broadcast scalar when its stride is 0 (the test is loop-invariant). */
+    private static FloatVector ld(float[] a, int o, int s, int i, FloatVector scalar) {
+        return s == 0 ? scalar : FloatVector.fromArray(F, a, o + i);
+    }
+
+    private static DoubleVector ld(double[] a, int o, int s, int i, DoubleVector scalar) {
+        return s == 0 ? scalar : DoubleVector.fromArray(D, a, o + i);
+    }
+
+    @Override
+    public void binary(BinaryOp op, float[] a, int ao, int as, float[] b, int bo, int bs, float[] c, int co, int n) {
+        if (n <= 0) return;
+        checkStride(as, bs);
+        Objects.checkFromIndexSize(ao, as == 0 ? 1 : n, a.length);
+        Objects.checkFromIndexSize(bo, bs == 0 ? 1 : n, b.length);
+        Objects.checkFromIndexSize(co, n, c.length);
+        // Both broadcast: one value, nothing to vectorize.
+        int ub = as == 0 && bs == 0 ? 0 : F.loopBound(n);
+        FloatVector sa = FloatVector.broadcast(F, a[ao]), sb = FloatVector.broadcast(F, b[bo]);
+        FloatVector zero = FloatVector.zero(F), one = FloatVector.broadcast(F, 1f);
+        int i = 0;
+        switch (op) {
+            case ADD -> { for (; i < ub; i += FL) ld(a, ao, as, i, sa).add(ld(b, bo, bs, i, sb)).intoArray(c, co + i); }
+            case SUB -> { for (; i < ub; i += FL) ld(a, ao, as, i, sa).sub(ld(b, bo, bs, i, sb)).intoArray(c, co + i); }
+            case MUL -> { for (; i < ub; i += FL) ld(a, ao, as, i, sa).mul(ld(b, bo, bs, i, sb)).intoArray(c, co + i); }
+            case DIV -> { for (; i < ub; i += FL) ld(a, ao, as, i, sa).div(ld(b, bo, bs, i, sb)).intoArray(c, co + i); }
+            case MAX -> { for (; i < ub; i += FL) ld(a, ao, as, i, sa).max(ld(b, bo, bs, i, sb)).intoArray(c, co + i); }
+            case MIN -> { for (; i < ub; i += FL) ld(a, ao, as, i, sa).min(ld(b, bo, bs, i, sb)).intoArray(c, co + i); }
+            case GT -> { for (; i < ub; i += FL) zero.blend(one, ld(a, ao, as, i, sa).compare(VectorOperators.GT, ld(b, bo, bs, i, sb))).intoArray(c, co + i); }
+            case GE -> { for (; i < ub; i += FL) zero.blend(one, ld(a, ao, as, i, sa).compare(VectorOperators.GE, ld(b, bo, bs, i, sb))).intoArray(c, co + i); }
+            case LT -> { for (; i < ub; i += FL) zero.blend(one, ld(a, ao, as, i, sa).compare(VectorOperators.LT, ld(b, bo, bs, i, sb))).intoArray(c, co + i); }
+            case LE -> { for (; i < ub; i += FL) zero.blend(one, ld(a, ao, as, i, sa).compare(VectorOperators.LE, ld(b, bo, bs, i, sb))).intoArray(c, co + i); }
+            case EQ -> { for (; i < ub; i += FL) zero.blend(one, ld(a, ao, as, i, sa).compare(VectorOperators.EQ, ld(b, bo, bs, i, sb))).intoArray(c, co + i); }
+            case NE -> { for (; i < ub; i += FL) zero.blend(one, ld(a, ao, as, i, sa).compare(VectorOperators.NE, ld(b, bo, bs, i, sb))).intoArray(c, co + i); }
+            default -> { }
+        }
+        if (i < n) SCALAR.binary(op, a, ao + i * as, as, b, bo + i * bs, bs, c, co + i, n - i);
+    }
+
+    @Override
+    public void binary(BinaryOp op, double[] a, int ao, int as, double[] b, int bo, int bs, double[] c, int co, int n) {
+        if (n <= 0) return;
+        checkStride(as, bs);
+        Objects.checkFromIndexSize(ao, as == 0 ? 1 : n, a.length);
+        Objects.checkFromIndexSize(bo, bs == 0 ? 1 : n, b.length);
+        Objects.checkFromIndexSize(co, n, c.length);
+        int ub = as == 0 && bs == 0 ? 0 : D.loopBound(n);
+        DoubleVector sa = DoubleVector.broadcast(D, a[ao]), sb = DoubleVector.broadcast(D, b[bo]);
+        DoubleVector zero = DoubleVector.zero(D), one = DoubleVector.broadcast(D, 1.0);
+        int i = 0;
+        switch (op) {
+            case ADD -> { for (; i < ub; i += DL) ld(a, ao, as, i, sa).add(ld(b, bo, bs, i, sb)).intoArray(c, co + i); }
+            case SUB -> { for (; i < ub; i += DL) ld(a, ao, as, i, sa).sub(ld(b, bo, bs, i, sb)).intoArray(c, co + i); }
+            case MUL -> { for (; i < ub; i += DL) ld(a, ao, as, i, sa).mul(ld(b, bo, bs, i, sb)).intoArray(c, co + i); }
+            case DIV -> { for (; i < ub; i += DL) ld(a, ao, as, i, sa).div(ld(b, bo, bs, i, sb)).intoArray(c, co + i); }
+            case MAX -> { for (; i < ub; i += DL) ld(a, ao, as, i, sa).max(ld(b, bo, bs, i, sb)).intoArray(c, co + i); }
+            case MIN -> { for (; i < ub; i += DL) ld(a, ao, as, i, sa).min(ld(b, bo, bs, i, sb)).intoArray(c, co + i); }
+            case GT -> { for (; i < ub; i += DL) zero.blend(one, ld(a, ao, as, i, sa).compare(VectorOperators.GT, ld(b, bo, bs, i, sb))).intoArray(c, co + i); }
+            case GE -> { for (; i < ub; i += DL) zero.blend(one, ld(a, ao, as, i, sa).compare(VectorOperators.GE, ld(b, bo, bs, i, sb))).intoArray(c, co + i); }
+            case LT -> { for (; i < ub; i += DL) zero.blend(one, ld(a, ao, as, i, sa).compare(VectorOperators.LT, ld(b, bo, bs, i, sb))).intoArray(c, co + i); }
+            case LE -> { for (; i < ub; i += DL) zero.blend(one, ld(a, ao, as, i, sa).compare(VectorOperators.LE, ld(b, bo, bs, i, sb))).intoArray(c, co + i); }
+            case EQ -> { for (; i < ub; i += DL) zero.blend(one, ld(a, ao, as, i, sa).compare(VectorOperators.EQ, ld(b, bo, bs, i, sb))).intoArray(c, co + i); }
+            case NE -> { for (; i < ub; i += DL) zero.blend(one, ld(a, ao, as, i, sa).compare(VectorOperators.NE, ld(b, bo, bs, i, sb))).intoArray(c, co + i); }
+            default -> { }
+        }
+        if (i < n) SCALAR.binary(op, a, ao + i * as, as, b, bo + i * bs, bs, c, co + i, n - i);
+    }
+
+    private static void checkStride(int as, int bs) {
+        if ((as | bs) >>> 1 != 0) {
+            throw new IllegalArgumentException("binary kernel: strides must be 0 or 1, got " + as + " and " + bs);
+        }
+    }
+
+    // ---------------------------------------------------------------- sum
+
+    @Override
+    public double sum(float[] a, int off, int n) {
+        Objects.checkFromIndexSize(off, n, a.length);
+        // Widen to double before adding, as the scalar kernel does; four accumulators hide the add latency.
+        DoubleVector s0 = DoubleVector.zero(D), s1 = s0, s2 = s0, s3 = s0;
+        int i = 0;
+        if (FL == 2 * DL) {
+            int ub = n - 2 * FL + 1;
+            for (; i < ub; i += 2 * FL) {
+                FloatVector x = FloatVector.fromArray(F, a, off + i);
+                FloatVector y = FloatVector.fromArray(F, a, off + i + FL);
+                s0 = s0.add((DoubleVector) x.convertShape(VectorOperators.F2D, D, 0));
+                s1 = s1.add((DoubleVector) x.convertShape(VectorOperators.F2D, D, 1));
+                s2 = s2.add((DoubleVector) y.convertShape(VectorOperators.F2D, D, 0));
+                s3 = s3.add((DoubleVector) y.convertShape(VectorOperators.F2D, D, 1));
+            }
+        }
+        double s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        return s + SCALAR.sum(a, off + i, n - i);
+    }
+
+    @Override
+    public double sum(double[] a, int off, int n) {
+        Objects.checkFromIndexSize(off, n, a.length);
+        DoubleVector s0 = DoubleVector.zero(D), s1 = s0, s2 = s0, s3 = s0;
+        int i = 0;
+        int ub = n - 4 * DL + 1;
+        for (; i < ub; i += 4 * DL) {
+            s0 = s0.add(DoubleVector.fromArray(D, a, off + i));
+            s1 = s1.add(DoubleVector.fromArray(D, a, off + i + DL));
+            s2 = s2.add(DoubleVector.fromArray(D, a, off + i + 2 * DL));
+            s3 = s3.add(DoubleVector.fromArray(D, a, off + i + 3 * DL));
+        }
+        double s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        return s + SCALAR.sum(a, off + i, n - i);
+    }
+
+    // ---------------------------------------------------------------- gemm
+
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int k,
+                     float[] a, int ao, int lda, float[] b, int bo, int ldb,
+                     float[] c, int co, int ldc, boolean accumulate) {
+        Gemm.checkArgs(transA, transB, m, n, k, a.length, ao, lda, b.length, bo, ldb, c.length, co, ldc);
+        if (m == 0 || n == 0) return;
+        if (k == 0) {
+            if (!accumulate) for (int i = 0; i < m; i++) java.util.Arrays.fill(c, co + i * ldc, co + i * ldc + n, 0f);
+            return;
+        }
+        Gemm.split(m, n, k, MR, NRF, (i0, i1, j0, j1) -> GemmF.run(transA, transB, i1 - i0, j1 - j0, k,
+                a, ao + (transA ? i0 : i0 * lda), lda,
+                b, bo + (transB ? j0 * ldb : j0), ldb,
+                c, co + i0 * ldc + j0, ldc, accumulate));
+    }
+
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int k,
+                     double[] a, int ao, int lda, double[] b, int bo, int ldb,
+                     double[] c, int co, int ldc, boolean accumulate) {
+        Gemm.checkArgs(transA, transB, m, n, k, a.length, ao, lda, b.length, bo, ldb, c.length, co, ldc);
+        if (m == 0 || n == 0) return;
+        if (k == 0) {
+            if (!accumulate) for (int i = 0; i < m; i++) java.util.Arrays.fill(c, co + i * ldc, co + i * ldc + n, 0.0);
+            return;
+        }
+        Gemm.split(m, n, k, MR, NRD, (i0, i1, j0, j1) -> GemmD.run(transA, transB, i1 - i0, j1 - j0, k,
+                a, ao + (transA ? i0 : i0 * lda), lda,
+                b, bo + (transB ? j0 * ldb : j0), ldb,
+                c, co + i0 * ldc + j0, ldc, accumulate));
+    }
+
+    /** Packing buffers per thread, grown on demand: workers live long, so they are reused. */
+    private static final class Buffers {
+        float[] af = new float[0], bf = new float[0], tf = new float[MR * NRF];
+        double[] ad = new double[0], bd = new double[0], td = new double[MR * NRD];
+    }
+
+    private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
+
+    /** The float32 product on one thread. */
+    static final class GemmF {
+        private GemmF() {}
+
+        static void run(boolean transA, boolean transB, int m, int n, int k,
+                        float[] a, int ao, int lda, float[] b, int bo, int ldb,
+                        float[] c, int co, int ldc, boolean accumulate) {
+            Buffers buf = BUFFERS.get();
+            int kcMax = Math.min(k, KC);
+            int aNeed = kcMax * roundUp(Math.min(m, MC), MR);
+            int bNeed = kcMax * roundUp(Math.min(n, NC), NRF);
+            if (buf.af.length < aNeed) buf.af = new float[aNeed];
+            if (buf.bf.length < bNeed) buf.bf = new float[bNeed];
+            float[] ap = buf.af, bp = buf.bf, tile = buf.tf;
+            for (int jc = 0; jc < n; jc += NC) {
+                int nc = Math.min(NC, n - jc);
+                for (int pc = 0; pc < k; pc += KC) {
+                    int kc = Math.min(KC, k - pc);
+                    boolean overwrite = pc == 0 && !accumulate;
+                    packB(transB, b, bo, ldb, pc, kc, jc, nc, bp);
+                    for (int ic = 0; ic < m; ic += MC) {
+                        int mc = Math.min(MC, m - ic);
+                        packA(transA, a, ao, lda, ic, mc, pc, kc, ap);
+                        for (int jr = 0; jr < nc; jr += NRF) {
+                            int cols = Math.min(NRF, nc - jr);
+                            for (int ir = 0; ir < mc; ir += MR) {
+                                int rows = Math.min(MR, mc - ir);
+                                kernel(kc, ap, ir * kc, bp, jr * kc, c, co + (ic + ir) * ldc + jc + jr, ldc,
+                                        rows, cols, overwrite, tile);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        /** Rows ic..ic+mc, depth pc..pc+kc of op(A) into slivers of MR rows, k-major, zero-padded. */
+        private static void packA(boolean transA, float[] a, int ao, int lda, int ic, int mc, int pc, int kc, float[] ap) {
+            for (int ir = 0; ir < mc; ir += MR) {
+                int base = ir * kc;
+                int rows = Math.min(MR, mc - ir);
+                if (transA) {
+                    // op(A)(i, p) = a[p·lda + i]: the MR values of one k are adjacent.
+                    for (int p = 0; p < kc; p++) {
+                        int src = ao + (pc + p) * lda + ic + ir;
+                        int dst = base + p * MR;
+                        for (int r = 0; r < rows; r++) ap[dst + r] = a[src + r];
+                        for (int r = rows; r < MR; r++) ap[dst + r] = 0f;
+                    }
+                } else {
+                    for (int r = 0; r < MR; r++) {
+                        if (r < rows) {
+                            int src = ao + (ic + ir + r) * lda + pc;
+                            for (int p = 0; p < kc; p++) ap[base + p * MR + r] = a[src + p];
+                        } else {
+                            for (int p = 0; p < kc; p++) ap[base + p * MR + r] = 0f;
+                        }
+                    }
+                }
+            }
+        }
+
+        /** Depth pc..pc+kc, columns jc..jc+nc of op(B) into slivers of NR columns, k-major, zero-padded. */
+        private static void packB(boolean transB, float[] b, int bo, int ldb, int pc, int kc, int jc, int nc, float[] bp) {
+            for (int jr = 0; jr < nc; jr += NRF) {
+                int base = jr * kc;
+                int cols = Math.min(NRF, nc - jr);
+                if (transB) {
+                    // op(B)(p, j) = b[j·ldb + p]: read each column of op(B) contiguously.
+                    for (int j = 0; j < NRF; j++) {
+                        if (j < cols) {
+                            int src = bo + (jc + jr + j) * ldb + pc;
+                            for (int p = 0; p < kc; p++) bp[base + p * NRF + j] = b[src + p];
+                        } else {
+                            for (int p = 0; p < kc; p++) bp[base + p * NRF + j] = 0f;
+                        }
+                    }
+                } else if (cols == NRF) {
+                    for (int p = 0; p < kc; p++) {
+                        int src = bo + (pc + p) * ldb + jc + jr;
+                        int dst = base + p * NRF;
+                        FloatVector.fromArray(F, b, src).intoArray(bp, dst);
+                        FloatVector.fromArray(F, b, src + FL).intoArray(bp, dst + FL);
+                    }
+                } else {
+                    for (int p = 0; p < kc; p++) {
+                        int src = bo + (pc + p) * ldb + jc + jr;
+                        int dst = base + p * NRF;
+                        for (int j = 0; j < cols; j++) bp[dst + j] = b[src + j];
+                        for (int j = cols; j < NRF; j++) bp[dst + j] = 0f;
+                    }
+                }
+            }
+        }
+
+        /** C[0..rows, 0..cols] (+)= the MR×NR product of one sliver of A and one of B over kc. */
+        private static void kernel(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc,
+                                   int rows, int cols, boolean overwrite, float[] tile) {
+            FloatVector c00 = FloatVector.zero(F), c01 = c00, c10 = c00, c11 = c00,
+                    c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+            for (int p = 0; p < kc; p++) {
+                FloatVector b0 = FloatVector.fromArray(F, bp, bi);
+                FloatVector b1 = FloatVector.fromArray(F, bp, bi + FL);
+                FloatVector x = FloatVector.broadcast(F, ap[ai]);
+                c00 = x.fma(b0, c00);
+                c01 = x.fma(b1, c01);
+                x = FloatVector.broadcast(F, ap[ai + 1]);
+                c10 = x.fma(b0, c10);
+                c11 = x.fma(b1, c11);
+                x = FloatVector.broadcast(F, ap[ai + 2]);
+                c20 = x.fma(b0, c20);
+                c21 = x.fma(b1, c21);
+                x = FloatVector.broadcast(F, ap[ai + 3]);
+                c30 = x.fma(b0, c30);
+                c31 = x.fma(b1, c31);
+                ai += MR;
+                bi += NRF;
+            }
+            if (rows == MR && cols == NRF) {
+                store(c00, c01, c, ci, overwrite);
+                store(c10, c11, c, ci + ldc, overwrite);
+                store(c20, c21, c, ci + 2 * ldc, overwrite);
+                store(c30, c31, c, ci + 3 * ldc, overwrite);
+                return;
+            }
+            // Edge tile: the padded product goes through a scratch tile; only the valid part reaches C.
+            c00.intoArray(tile, 0);
+            c01.intoArray(tile, FL);
+            c10.intoArray(tile, NRF);
+            c11.intoArray(tile, NRF + FL);
+            c20.intoArray(tile, 2 * NRF);
+            c21.intoArray(tile, 2 * NRF + FL);
+            c30.intoArray(tile, 3 * NRF);
+            c31.intoArray(tile, 3 * NRF + FL);
+            for (int r = 0; r < rows; r++) {
+                int row = ci + r * ldc;
+                for (int j = 0; j < cols; j++) {
+                    float v = tile[r * NRF + j];
+                    c[row + j] = overwrite ? v : c[row + j] + v;
+                }
+            }
+        }
+
+        private static void store(FloatVector lo, FloatVector hi, float[] c, int ci, boolean overwrite) {
+            if (!overwrite) {
+                lo = lo.add(FloatVector.fromArray(F, c, ci));
+                hi = hi.add(FloatVector.fromArray(F, c, ci + FL));
+            }
+            lo.intoArray(c, ci);
+            hi.intoArray(c, ci + FL);
+        }
+    }
+
+    /** The float64 product on one thread; the same algorithm as {@link GemmF}. */
+    static final class GemmD {
+        private GemmD() {}
+
+        static void run(boolean transA, boolean transB, int m, int n, int k,
+                        double[] a, int ao, int lda, double[] b, int bo, int ldb,
+                        double[] c, int co, int ldc, boolean accumulate) {
+            Buffers buf = BUFFERS.get();
+            int kcMax = Math.min(k, KC);
+            int aNeed = kcMax * roundUp(Math.min(m, MC), MR);
+            int bNeed = kcMax * roundUp(Math.min(n, NC), NRD);
+            if (buf.ad.length < aNeed) buf.ad = new double[aNeed];
+            if (buf.bd.length < bNeed) buf.bd = new double[bNeed];
+            double[] ap = buf.ad, bp = buf.bd, tile = buf.td;
+            for (int jc = 0; jc < n; jc += NC) {
+                int nc = Math.min(NC, n - jc);
+                for (int pc = 0; pc < k; pc += KC) {
+                    int kc = Math.min(KC, k - pc);
+                    boolean overwrite = pc == 0 && !accumulate;
+                    packB(transB, b, bo, ldb, pc, kc, jc, nc, bp);
+                    for (int ic = 0; ic < m; ic += MC) {
+                        int mc = Math.min(MC, m - ic);
+                        packA(transA, a, ao, lda, ic, mc, pc, kc, ap);
+                        for (int jr = 0; jr < nc; jr += NRD) {
+                            int cols = Math.min(NRD, nc - jr);
+                            for (int ir = 0; ir < mc; ir += MR) {
+                                int rows = Math.min(MR, mc - ir);
+                                kernel(kc, ap, ir * kc, bp, jr * kc, c, co + (ic + ir) * ldc + jc + jr, ldc,
+                                        rows, cols, overwrite, tile);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        private static void packA(boolean transA, double[] a, int ao, int lda, int ic, int mc, int pc, int kc, double[] ap) {
+            for (int ir = 0; ir < mc; ir += MR) {
+                int base = ir * kc;
+                int rows = Math.min(MR, mc - ir);
+                if (transA) {
+                    for (int p = 0; p < kc; p++) {
+                        int src = ao + (pc + p) * lda + ic + ir;
+                        int dst = base + p * MR;
+                        for (int r = 0; r < rows; r++) ap[dst + r] = a[src + r];
+                        for (int r = rows; r < MR; r++) ap[dst + r] = 0.0;
+                    }
+                } else {
+                    for (int r = 0; r < MR; r++) {
+                        if (r < rows) {
+                            int src = ao + (ic + ir + r) * lda + pc;
+                            for (int p = 0; p < kc; p++) ap[base + p * MR + r] = a[src + p];
+                        } else {
+                            for (int p = 0; p < kc; p++) ap[base + p * MR + r] = 0.0;
+                        }
+                    }
+                }
+            }
+        }
+
+        private static void packB(boolean transB, double[] b, int bo, int ldb, int pc, int kc, int jc, int nc, double[] bp) {
+            for (int jr = 0; jr < nc; jr += NRD) {
+                int base = jr * kc;
+                int cols = Math.min(NRD, nc - jr);
+                if (transB) {
+                    for (int j = 0; j < NRD; j++) {
+                        if (j < cols) {
+                            int src = bo + (jc + jr + j) * ldb + pc;
+                            for (int p = 0; p < kc; p++) bp[base + p * NRD + j] = b[src + p];
+                        } else {
+                            for (int p = 0; p < kc; p++) bp[base + p * NRD + j] = 0.0;
+                        }
+                    }
+                } else if (cols == NRD) {
+                    for (int p = 0; p < kc; p++) {
+                        int src = bo + (pc + p) * ldb + jc + jr;
+                        int dst = base + p * NRD;
+                        DoubleVector.fromArray(D, b, src).intoArray(bp, dst);
+                        DoubleVector.fromArray(D, b, src + DL).intoArray(bp, dst + DL);
+                    }
+                } else {
+                    for (int p = 0; p < kc; p++) {
+                        int src = bo + (pc + p) * ldb + jc + jr;
+                        int dst = base + p * NRD;
+                        for (int j = 0; j < cols; j++) bp[dst + j] = b[src + j];
+                        for (int j = cols; j < NRD; j++) bp[dst + j] = 0.0;
+                    }
+                }
+            }
+        }
+
+        private static void kernel(int kc, double[] ap, int ai, double[] bp, int bi, double[] c, int ci, int ldc,
+                                   int rows, int cols, boolean overwrite, double[] tile) {
+            DoubleVector c00 = DoubleVector.zero(D), c01 = c00, c10 = c00, c11 = c00,
+                    c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+            for (int p = 0; p < kc; p++) {
+                DoubleVector b0 = DoubleVector.fromArray(D, bp, bi);
+                DoubleVector b1 = DoubleVector.fromArray(D, bp, bi + DL);
+                DoubleVector x = DoubleVector.broadcast(D, ap[ai]);
+                c00 = x.fma(b0, c00);
+                c01 = x.fma(b1, c01);
+                x = DoubleVector.broadcast(D, ap[ai + 1]);
+                c10 = x.fma(b0, c10);
+                c11 = x.fma(b1, c11);
+                x = DoubleVector.broadcast(D, ap[ai + 2]);
+                c20 = x.fma(b0, c20);
+                c21 = x.fma(b1, c21);
+                x = DoubleVector.broadcast(D, ap[ai + 3]);
+                c30 = x.fma(b0, c30);
+                c31 = x.fma(b1, c31);
+                ai += MR;
+                bi += NRD;
+            }
+            if (rows == MR && cols == NRD) {
+                store(c00, c01, c, ci, overwrite);
+                store(c10, c11, c, ci + ldc, overwrite);
+                store(c20, c21, c, ci + 2 * ldc, overwrite);
+                store(c30, c31, c, ci + 3 * ldc, overwrite);
+                return;
+            }
+            c00.intoArray(tile, 0);
+            c01.intoArray(tile, DL);
+            c10.intoArray(tile, NRD);
+            c11.intoArray(tile, NRD + DL);
+            c20.intoArray(tile, 2 * NRD);
+            c21.intoArray(tile, 2 * NRD + DL);
+            c30.intoArray(tile, 3 * NRD);
+            c31.intoArray(tile, 3 * NRD + DL);
+            for (int r = 0; r < rows; r++) {
+                int row = ci + r * ldc;
+                for (int j = 0; j < cols; j++) {
+                    double v = tile[r * NRD + j];
+                    c[row + j] = overwrite ? v : c[row + j] + v;
+                }
+            }
+        }
+
+        private static void store(DoubleVector lo, DoubleVector hi, double[] c, int ci, boolean overwrite) {
+            if (!overwrite) {
+                lo = lo.add(DoubleVector.fromArray(D, c, ci));
+                hi = hi.add(DoubleVector.fromArray(D, c, ci + DL));
+            }
+            lo.intoArray(c, ci);
+            hi.intoArray(c, ci + DL);
+        }
+    }
+
+    private static int roundUp(int x, int unit) {
+        return (x + unit - 1) / unit * unit;
+    }
+}
