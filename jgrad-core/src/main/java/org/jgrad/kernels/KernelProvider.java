@@ -13,7 +13,7 @@ final class KernelProvider {
     // Declared before INSTANCE: static fields initialize in order, and choose() logs.
     private static final System.Logger LOG = System.getLogger("org.jgrad.kernels");
 
-    static final Kernels INSTANCE = choose();
+    static final Kernels INSTANCE = withOptionalBlas(choose());
 
     private KernelProvider() {}
 
@@ -37,6 +37,23 @@ final class KernelProvider {
             throw new IllegalStateException("jgrad.kernels=vector was requested but " + whyNot);
         }
         return log(new ScalarKernels(), whyNot + " (run with --add-modules jdk.incubator.vector for SIMD)");
+    }
+
+    /**
+     * With {@code jgrad.blas=openblas} (or {@code JGRAD_BLAS=openblas}) matrix products go to OpenBLAS
+     * through the FFM API, everything else stays with the Java kernels; without the library the
+     * Java kernels are kept, and the log says why.
+     */
+    private static Kernels withOptionalBlas(Kernels base) {
+        if (!NativeBlasKernels.requested()) return base;
+        String[] reason = new String[1];
+        Kernels k = NativeBlasKernels.tryWrap(base, why -> reason[0] = why).orElse(null);
+        if (k == null) {
+            LOG.log(Level.WARNING, "jgrad.blas=openblas was requested but OpenBLAS could not be used: {0};"
+                    + " matrix products stay with the {1} kernels", reason[0], base.name());
+            return base;
+        }
+        return log(k, "jgrad.blas=openblas: gemm through OpenBLAS, the rest " + base.name());
     }
 
     private static String vectorUnavailableReason() {
