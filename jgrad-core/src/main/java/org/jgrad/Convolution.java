@@ -29,6 +29,9 @@ final class Convolution {
     /** Upper bound on the column buffer plus the chunk's output buffer, per thread. */
     static final long SCRATCH_BYTES = 32L << 20;
 
+    /** The bound in use: tests lower it to make small inputs run in several chunks. */
+    static volatile long scratchBytes = SCRATCH_BYTES;
+
     /**
      * The sizes of one convolution, always in the forward (conv2d) direction: the input [n, c, h, w],
      * the weight [o, c/groups, kh, kw], the output [n, o, oh, ow]. The output size is stored, not
@@ -218,7 +221,7 @@ final class Convolution {
     /** Images per chunk: as many as fit the scratch budget (column buffer plus [O, chunk·L] buffer). */
     private static int chunkSize(Geometry g, int o, DType dt) {
         long perImage = (long) Math.max(g.c * g.kh * g.kw, 1) * g.oh * g.ow + (long) o * g.oh * g.ow;
-        long budget = SCRATCH_BYTES / (dt == DType.FLOAT32 ? 4 : 8);
+        long budget = scratchBytes / (dt == DType.FLOAT32 ? 4 : 8);
         return (int) Math.max(1, Math.min(g.n, budget / Math.max(perImage, 1)));
     }
 
