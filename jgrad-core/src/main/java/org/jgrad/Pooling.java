@@ -71,20 +71,19 @@ final class Pooling {
     private static void maxPoolPlanes(float[] x, int xo, float[] y, int[] idx, int planes, int h, int w,
                                       int oh, int ow, int[] k, int[] s, int[] p, int[] d) {
         int hw = h * w, l = oh * ow;
+        int[][] rows = taps(h, oh, k[0], s[0], p[0], d[0]), cols = taps(w, ow, k[1], s[1], p[1], d[1]);
         for (int pl = 0; pl < planes; pl++) {
             int xb = xo + pl * hw, yb = pl * l;
             for (int r = 0; r < oh; r++) {
                 int hs = r * s[0] - p[0];
                 for (int q = 0; q < ow; q++) {
-                    int ws = q * s[1] - p[1];
+                    int ws = q * s[1] - p[1], j0 = cols[0][q], j1 = cols[1][q];
                     float max = Float.NEGATIVE_INFINITY;
                     int arg = -1;
-                    for (int i = 0; i < k[0]; i++) {
+                    for (int i = rows[0][r]; i < rows[1][r]; i++) {
                         int ih = hs + i * d[0];
-                        if (ih < 0 || ih >= h) continue;
-                        for (int j = 0; j < k[1]; j++) {
+                        for (int j = j0; j < j1; j++) {
                             int iw = ws + j * d[1];
-                            if (iw < 0 || iw >= w) continue;
                             float v = x[xb + ih * w + iw];
                             if (arg < 0 || v > max || v != v) {
                                 max = v;
@@ -102,20 +101,19 @@ final class Pooling {
     private static void maxPoolPlanes(double[] x, int xo, double[] y, int[] idx, int planes, int h, int w,
                                       int oh, int ow, int[] k, int[] s, int[] p, int[] d) {
         int hw = h * w, l = oh * ow;
+        int[][] rows = taps(h, oh, k[0], s[0], p[0], d[0]), cols = taps(w, ow, k[1], s[1], p[1], d[1]);
         for (int pl = 0; pl < planes; pl++) {
             int xb = xo + pl * hw, yb = pl * l;
             for (int r = 0; r < oh; r++) {
                 int hs = r * s[0] - p[0];
                 for (int q = 0; q < ow; q++) {
-                    int ws = q * s[1] - p[1];
+                    int ws = q * s[1] - p[1], j0 = cols[0][q], j1 = cols[1][q];
                     double max = Double.NEGATIVE_INFINITY;
                     int arg = -1;
-                    for (int i = 0; i < k[0]; i++) {
+                    for (int i = rows[0][r]; i < rows[1][r]; i++) {
                         int ih = hs + i * d[0];
-                        if (ih < 0 || ih >= h) continue;
-                        for (int j = 0; j < k[1]; j++) {
+                        for (int j = j0; j < j1; j++) {
                             int iw = ws + j * d[1];
-                            if (iw < 0 || iw >= w) continue;
                             double v = x[xb + ih * w + iw];
                             if (arg < 0 || v > max || v != v) {
                                 max = v;
@@ -128,6 +126,22 @@ final class Pooling {
                 }
             }
         }
+    }
+
+    /**
+     * For each output position o along one axis, the kernel taps [lo, hi) that land inside the input:
+     * o·stride − padding + tap·dilation ∈ [0, size). Found once, so the window loops need no bounds tests.
+     */
+    private static int[][] taps(int size, int out, int k, int s, int p, int d) {
+        int[][] t = new int[2][out];
+        for (int o = 0; o < out; o++) {
+            int start = o * s - p, lo = 0, hi = k;
+            while (lo < k && start + lo * d < 0) lo++;
+            while (hi > lo && start + (hi - 1) * d >= size) hi--;
+            t[0][o] = lo;
+            t[1][o] = hi;
+        }
+        return t;
     }
 
     /**
