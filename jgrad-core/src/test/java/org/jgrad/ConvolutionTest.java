@@ -342,6 +342,8 @@ class ConvolutionTest {
             assertClose(naiveConv1d(x, w, b, s[5], s[6], s[7], s[8]), Conv.conv1d(x, w, b, s[5], s[6], s[7], s[8]), 1e-12);
             GradCheck.check(in -> Conv.conv1d(in.get(0), in.get(1), in.get(2), s[5], s[6], s[7], s[8]), x, w, b);
         }
+        Tensor x = randn(gen, 2, 2, 5).requiresGrad(true), w = randn(gen, 2, 1, 3).requiresGrad(true);
+        GradCheck.checkSecondOrder(in -> Conv.conv1d(in.get(0), in.get(1), null, 2, 1, 1, 2).tanh(), x, w);
     }
 
     // ------------------------------------------------------------ convTranspose2d
