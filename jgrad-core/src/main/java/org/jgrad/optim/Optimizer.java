@@ -43,6 +43,8 @@ public abstract class Optimizer<O extends Record & Optimizer.Options<O>> {
     private final List<ParamGroup<O>> groups = new ArrayList<>();
     private final Map<Tensor, Map<String, Tensor>> state = new IdentityHashMap<>();
 
+    // validate() runs here on the first group; implementations must not read their own fields in it.
+    @SuppressWarnings("this-escape")
     protected Optimizer(String name, Iterable<Tensor> params, O options) {
         this.name = name;
         addParamGroup(params, options);

@@ -21,6 +21,7 @@ public abstract class LRScheduler {
      * Subclasses must set their fields before calling this constructor (Java 25 allows statements before
      * {@code super(...)}), since it already calls {@link #lrAt} for epoch 0.
      */
+    @SuppressWarnings("this-escape")
     protected LRScheduler(Optimizer<?> optimizer) {
         if (optimizer == null) throw new IllegalArgumentException(getClass().getSimpleName() + ": optimizer is null");
         this.optimizer = optimizer;
