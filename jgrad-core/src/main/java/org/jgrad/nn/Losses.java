@@ -368,7 +368,7 @@ public final class Losses {
                     + " for one sample), got " + str(logits));
         }
         int classes = logits.size(1);
-        Tensor weight = classWeight(op, options.weight(), logits);
+        Tensor weight = classWeight(op, "logits", options.weight(), logits);
         Tensor logp = logits.logSoftmax(1);
         double eps = options.labelSmoothing();
         if (targets.dtype() != DType.INT64) {
@@ -415,7 +415,7 @@ public final class Losses {
             throw new IllegalArgumentException(op + ": input must have shape [N, C] or [N, C, d1, ...] (or [C]"
                     + " for one sample), got " + str(logProbabilities));
         }
-        Tensor weight = classWeight(op, options.weight(), logProbabilities);
+        Tensor weight = classWeight(op, "input", options.weight(), logProbabilities);
         return classIndexLoss(op, "input", logProbabilities, targets, weight, options.ignoreIndex(), 0,
                 options.reduction());
     }
@@ -486,12 +486,12 @@ public final class Losses {
     }
 
     /** The class weight [C] checked and shaped [1, C, 1, ...] to broadcast against input; null stays null. */
-    private static Tensor classWeight(String op, Tensor weight, Tensor input) {
+    private static Tensor classWeight(String op, String inputName, Tensor weight, Tensor input) {
         if (weight == null) return null;
         int classes = input.size(1);
         if (!weight.dtype().isFloatingPoint() || weight.dim() != 1 || weight.size(0) != classes) {
             throw new IllegalArgumentException(op + ": weight must be a floating tensor of shape [" + classes
-                    + "] (one per class of input " + str(input) + "), got " + weight.dtype() + " " + str(weight));
+                    + "] (one per class of " + inputName + " " + str(input) + "), got " + weight.dtype() + " " + str(weight));
         }
         int[] shape = new int[input.dim()];
         Arrays.fill(shape, 1);
