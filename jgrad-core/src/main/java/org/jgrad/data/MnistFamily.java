@@ -20,7 +20,8 @@ import org.jgrad.Tensor;
  *
  * <p>Directories searched, first match wins: the explicit one (its files directly, or its
  * {@code <name>/} subdirectory), {@code $JGRAD_DATA/<name>} (the system property {@code jgrad.data}
- * overrides the environment variable), {@code ~/.jgrad/datasets/<name>}, {@code /usr/share/datasets/<name>}.
+ * overrides the environment variable), {@code ~/.jgrad/datasets/<name>}, {@code /usr/share/datasets/<name>}
+ * (the system property {@code jgrad.data.system} replaces {@code /usr/share/datasets}, for tests).
  * A directory matches when it has all four files, each gzip-compressed ({@code .gz}) or plain.
  */
 final class MnistFamily {
@@ -34,7 +35,7 @@ final class MnistFamily {
             String data = System.getProperty("jgrad.data");
             if (data == null || data.isBlank()) data = System.getenv("JGRAD_DATA");
             return new Roots(data == null || data.isBlank() ? null : Path.of(data),
-                    Path.of(System.getProperty("user.home")), Path.of("/usr/share/datasets"));
+                    Path.of(System.getProperty("user.home")), Path.of(System.getProperty("jgrad.data.system", "/usr/share/datasets")));
         }
     }
 
