@@ -40,6 +40,8 @@ final class Downloader {
     Path fetch(List<URI> mirrors, String fileName, String sha256, Path dir) throws IOException {
         Files.createDirectories(dir);
         Path target = dir.resolve(fileName);
+        // A file verified by an earlier, interrupted run of the four downloads need not be fetched again.
+        if (Files.isRegularFile(target) && sha256Of(target).equalsIgnoreCase(sha256)) return target;
         StringBuilder failures = new StringBuilder();
         try (HttpClient client = HttpClient.newBuilder().connectTimeout(connectTimeout)
                 .followRedirects(HttpClient.Redirect.NORMAL).build()) {
@@ -92,6 +94,15 @@ final class Downloader {
             }
             return HexFormat.of().formatHex(sha.digest());
         }
+    }
+
+    static String sha256Of(Path file) throws IOException {
+        MessageDigest sha = sha256();
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) sha.update(buf, 0, n);
+        }
+        return HexFormat.of().formatHex(sha.digest());
     }
 
     static MessageDigest sha256() {
