@@ -107,7 +107,7 @@ final class SafeTensorsWriter {
     }
 
     /**
-     * Data order: widest elements first, then by name, so every tensor starts at a multiple of its element
+     * Returns the tensors in data order: widest elements first, then by name, so every tensor starts at a multiple of its element
      * size (the data section itself starts 8-byte aligned) and memory-mapping readers can use it in place.
      */
     private static List<Planned> layout(TreeMap<String, Tensor> sorted) {
@@ -123,12 +123,13 @@ final class SafeTensorsWriter {
             plan.add(new Planned(e.getKey(), t, type, offset, end));
             offset = end;
         }
-        // The header lists tensors by name (the reader does not care about order; people reading it do).
-        plan.sort(Comparator.comparing(Planned::name));
         return plan;
     }
 
     private static byte[] header(List<Planned> plan, TreeMap<String, String> metadata) {
+        // The header lists tensors by name (readers do not care about the order; people reading it do).
+        List<Planned> byName = new ArrayList<>(plan);
+        byName.sort(Comparator.comparing(Planned::name));
         StringBuilder json = new StringBuilder("{");
         if (!metadata.isEmpty()) {
             appendString(json, HeaderParser.METADATA_KEY).append(":{");
@@ -140,7 +141,7 @@ final class SafeTensorsWriter {
             }
             json.append('}');
         }
-        for (Planned p : plan) {
+        for (Planned p : byName) {
             if (json.length() > 1) json.append(',');
             appendString(json, p.name()).append(":{\"dtype\":\"").append(p.type().name()).append("\",\"shape\":[");
             int[] shape = p.tensor().shape();
