@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,11 +34,26 @@ class SafeTensorsCorruptFileTest {
         assertEquals(file, e.file());
         assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
         assertTrue(e.problem().contains(fragment), "expected \"" + fragment + "\" in: " + e.getMessage());
-        CorruptFileException s = assertThrows(CorruptFileException.class,
-                () -> SafeTensors.read(new ByteArrayInputStream(bytes)));
+        CorruptFileException s = assertThrows(CorruptFileException.class, () -> SafeTensors.read(plainStream(bytes)));
         assertNull(s.file());
         assertTrue(s.getMessage().contains("stream"), s.getMessage());
         return e;
+    }
+
+    /** A stream without ByteArrayInputStream's shortcuts (it knows its size), like a socket or a zip entry. */
+    private static InputStream plainStream(byte[] bytes) {
+        ByteArrayInputStream in = new ByteArrayInputStream(bytes);
+        return new InputStream() {
+            @Override
+            public int read() {
+                return in.read();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                return in.read(b, off, len);
+            }
+        };
     }
 
     private CorruptFileException assertCorruptHeader(String header, byte[] data, String fragment) throws IOException {
@@ -240,6 +256,21 @@ class SafeTensorsCorruptFileTest {
         // An empty tensor inside another tensor's range is an overlap too.
         assertCorruptHeader("{" + entry("a", "F32", "[4]", 0, 16) + "," + entry("e", "F32", "[0]", 8, 8) + "}",
                 sixteen, "overlaps");
+    }
+
+    @Test
+    void hugeClaimsAreCheckedBeforeAllocating() throws IOException {
+        // Two gigabytes of floats announced, sixteen bytes present: rejected from the header alone for a
+        // file, and after reading only what the stream really holds for a stream. No 2 GB array either way.
+        byte[] sixteen = floats(1, 2, 3, 4);
+        assertCorruptHeader(one(entry("a", "F32", "[500000000]", 0, 2_000_000_000L)), sixteen, "beyond the 16 bytes");
+        assertCorruptHeader("{" + entry("a", "F32", "[4]", 0, 16) + "," + entry("b", "F64", "[250000000]", 16, 2_000_000_016L)
+                + "}", sixteen, "beyond the 16 bytes");
+        // Too large for one stream read: a plain IOException saying what to do, not a corrupt-file verdict.
+        byte[] big = file(one(entry("a", "F32", "[600000000]", 0, 2_400_000_000L)), sixteen);
+        IOException e = assertThrows(IOException.class, () -> SafeTensors.read(plainStream(big)));
+        assertFalse(e instanceof CorruptFileException, e.toString());
+        assertTrue(e.getMessage().contains("SafeTensors.read(Path)"), e.getMessage());
     }
 
     @Test
