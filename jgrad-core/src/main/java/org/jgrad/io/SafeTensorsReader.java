@@ -201,7 +201,7 @@ final class SafeTensorsReader {
         }
         if (dataLength >= 0 && covered != dataLength) {
             throw new CorruptFileException(file, "the tensors cover " + covered + " bytes but the file holds "
-                    + dataLength + " bytes of tensor data (extra bytes at the end)");
+                    + dataLength + " bytes of tensor data (" + (covered < dataLength ? "extra bytes at the end)" : "truncated?)"));
         }
         return plan;
     }
