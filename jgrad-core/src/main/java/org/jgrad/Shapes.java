@@ -7,6 +7,7 @@ final class Shapes {
     private Shapes() {}
 
     static int numel(int[] shape) {
+        for (int s : shape) if (s == 0) return 0;
         long n = 1;
         for (int s : shape) {
             n *= s;
