@@ -189,6 +189,7 @@ final class VectorKernels implements Kernels {
             case LE -> { for (; i < ub; i += FL) zero.blend(one, ld(a, ao, as, i, sa).compare(VectorOperators.LE, ld(b, bo, bs, i, sb))).intoArray(c, co + i); }
             case EQ -> { for (; i < ub; i += FL) zero.blend(one, ld(a, ao, as, i, sa).compare(VectorOperators.EQ, ld(b, bo, bs, i, sb))).intoArray(c, co + i); }
             case NE -> { for (; i < ub; i += FL) zero.blend(one, ld(a, ao, as, i, sa).compare(VectorOperators.NE, ld(b, bo, bs, i, sb))).intoArray(c, co + i); }
+            case RELU_GRAD -> { for (; i < ub; i += FL) zero.blend(ld(a, ao, as, i, sa), ld(b, bo, bs, i, sb).compare(VectorOperators.GT, zero)).intoArray(c, co + i); }
             default -> { }
         }
         if (i < n) SCALAR.binary(op, a, ao + i * as, as, b, bo + i * bs, bs, c, co + i, n - i);
@@ -218,6 +219,7 @@ final class VectorKernels implements Kernels {
             case LE -> { for (; i < ub; i += DL) zero.blend(one, ld(a, ao, as, i, sa).compare(VectorOperators.LE, ld(b, bo, bs, i, sb))).intoArray(c, co + i); }
             case EQ -> { for (; i < ub; i += DL) zero.blend(one, ld(a, ao, as, i, sa).compare(VectorOperators.EQ, ld(b, bo, bs, i, sb))).intoArray(c, co + i); }
             case NE -> { for (; i < ub; i += DL) zero.blend(one, ld(a, ao, as, i, sa).compare(VectorOperators.NE, ld(b, bo, bs, i, sb))).intoArray(c, co + i); }
+            case RELU_GRAD -> { for (; i < ub; i += DL) zero.blend(ld(a, ao, as, i, sa), ld(b, bo, bs, i, sb).compare(VectorOperators.GT, zero)).intoArray(c, co + i); }
             default -> { }
         }
         if (i < n) SCALAR.binary(op, a, ao + i * as, as, b, bo + i * bs, bs, c, co + i, n - i);
@@ -710,5 +712,26 @@ final class VectorKernels implements Kernels {
 
     private static int roundUp(int x, int unit) {
         return (x + unit - 1) / unit * unit;
+    }
+    // Rows of a log-softmax are short in the training step (10 classes), so the scalar loops serve;
+    // a vectorized exp would pay off only for long rows (vocabularies).
+    @Override
+    public void logSoftmaxRows(float[] x, int xo, float[] out, int oo, int rows, int cols) {
+        SCALAR.logSoftmaxRows(x, xo, out, oo, rows, cols);
+    }
+
+    @Override
+    public void logSoftmaxRows(double[] x, int xo, double[] out, int oo, int rows, int cols) {
+        SCALAR.logSoftmaxRows(x, xo, out, oo, rows, cols);
+    }
+
+    @Override
+    public void logSoftmaxBackwardRows(float[] g, int go, float[] out, int oo, float[] dx, int dxo, int rows, int cols) {
+        SCALAR.logSoftmaxBackwardRows(g, go, out, oo, dx, dxo, rows, cols);
+    }
+
+    @Override
+    public void logSoftmaxBackwardRows(double[] g, int go, double[] out, int oo, double[] dx, int dxo, int rows, int cols) {
+        SCALAR.logSoftmaxBackwardRows(g, go, out, oo, dx, dxo, rows, cols);
     }
 }
