@@ -50,7 +50,7 @@ public final class Cli {
         try {
             switch (command) {
                 case "train" -> new TrainCommand(out, err, terminal).run(rest);
-                case "eval" -> new EvalCommand(out, err).run(rest);
+                case "eval" -> new EvalCommand(out).run(rest);
                 case "info" -> new InfoCommand(out).run(rest);
                 case "help", "-h", "--help" -> out.print(help(rest.isEmpty() ? null : rest.getFirst()));
                 default -> throw new UsageException("unknown command '" + command + "'");

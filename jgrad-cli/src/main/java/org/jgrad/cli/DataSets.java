@@ -29,9 +29,9 @@ final class DataSets {
     record Options(Path dir, boolean download, long seed, int samples, double noise, String labelColumn) {}
 
     /**
-     * A loaded data set. {@code mean}/{@code std} (null when unused) standardize the features of a CSV
-     * table, computed on its training part and applied to both parts; {@code twoD} marks the toy sets
-     * whose decision regions can be drawn.
+     * A loaded data set. {@code mean}/{@code std} (null when unused) standardized the features, computed
+     * on the training part and applied to both: one value per column of a CSV table, one value for all
+     * the pixels of images. {@code twoD} marks the toy sets whose decision regions can be drawn.
      */
     record Data(String name, TensorDataset train, TensorDataset test, List<String> classes, int[] inputShape,
                 String description, boolean twoD, float[] mean, float[] std) {
@@ -53,13 +53,32 @@ final class DataSets {
     /** As {@link #load}, but a CSV table is standardized with the statistics saved with a model. */
     static Data loadForEval(String spec, Options o, float[] mean, float[] std) throws UsageException, IOException {
         if (spec.startsWith("csv:")) return csv(spec, Path.of(spec.substring(4)), o, mean, std);
-        return load(spec, o);
+        return switch (spec) {
+            case "fashion-mnist" -> images(spec, FashionMnist.loadOrSample(o.dir(), o.download()), mean, std);
+            case "mnist" -> images(spec, Mnist.load(o.dir(), o.download()), mean, std);
+            default -> load(spec, o);
+        };
     }
 
     private static Data images(String spec, ImageData d) {
+        return images(spec, d, null, null);
+    }
+
+    /**
+     * Pixels standardized to mean 0 and standard deviation 1 over the training images (torchvision's
+     * Normalize): the first layer's inputs are then centred, which speeds up SGD on an MLP.
+     */
+    private static Data images(String spec, ImageData d, float[] mean, float[] std) {
         int[] shape = d.train().features().shape();
         int[] input = java.util.Arrays.copyOfRange(shape, 1, shape.length);
-        return new Data(spec, d.train(), d.test(), d.classes(), input, d.describe(), false, null, null);
+        if (mean == null) {
+            float[][] s = stats(d.train().features(), 1);
+            mean = s[0];
+            std = s[1];
+        }
+        if (mean.length != 1) throw new IllegalArgumentException("images are standardized with one mean, got " + mean.length);
+        return new Data(spec, standardize(d.train(), mean, std), standardize(d.test(), mean, std), d.classes(), input,
+                d.describe(), false, mean, std);
     }
 
     private static Data toy(String spec, Options o) {
