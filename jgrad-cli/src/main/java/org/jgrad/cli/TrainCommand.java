@@ -17,6 +17,7 @@ import org.jgrad.data.DataLoader;
 import org.jgrad.data.TensorDataset;
 import org.jgrad.kernels.Threads;
 import org.jgrad.nn.Losses;
+import org.jgrad.nn.Reduction;
 import org.jgrad.nn.Sequential;
 import org.jgrad.optim.Adam;
 import org.jgrad.optim.Optimizer;
@@ -45,7 +46,9 @@ final class TrainCommand {
               --optimizer NAME     sgd (default) or adam
               --lr X               learning rate (default 0.1 for sgd, 0.001 for adam)
               --momentum X         sgd momentum (default 0.9)
+              --nesterov           sgd with Nesterov momentum
               --weight-decay X     L2 penalty (default 0)
+              --label-smoothing X  cross-entropy label smoothing (default 0)
               --schedule NAME      learning rate over the run: cosine (default; decays to 0 by the
                                    last batch) or constant
               --seed N             seeds the weights, the batch order and the toy data (default 0)
@@ -56,9 +59,9 @@ final class TrainCommand {
             """;
 
     private static final Set<String> VALUED = Set.of("dataset", "data", "label", "samples", "noise", "model", "hidden",
-            "activation", "dropout", "epochs", "batch", "optimizer", "lr", "momentum", "weight-decay", "schedule", "seed", "threads",
+            "activation", "dropout", "epochs", "batch", "optimizer", "lr", "momentum", "weight-decay", "label-smoothing", "schedule", "seed", "threads",
             "save", "plot");
-    private static final Set<String> FLAGS = Set.of("download", "debug");
+    private static final Set<String> FLAGS = Set.of("download", "nesterov", "debug");
     private static final int EVAL_BATCH = 1000;
 
     private final PrintStream out;
@@ -89,6 +92,8 @@ final class TrainCommand {
         double lr = a.number("lr", optimizer.equals("adam") ? 0.001 : 0.1, 0, 1e6);
         double momentum = a.number("momentum", 0.9, 0, 1);
         double weightDecay = a.number("weight-decay", 0, 0, 1e6);
+        double smoothing = a.number("label-smoothing", 0, 0, 1);
+        Losses.CrossEntropyOptions lossOptions = new Losses.CrossEntropyOptions(null, -100, smoothing, Reduction.MEAN);
         String schedule = a.choice("schedule", "cosine", List.of("cosine", "constant"));
         long seed = a.longValue("seed", 0);
         int samples = a.integer("samples", 500, 2, 10_000_000);
@@ -106,10 +111,10 @@ final class TrainCommand {
         Sequential model = spec.build(new Generator(seed));
         Optimizer<?> opt = optimizer.equals("adam")
                 ? new Adam(model.parameters(), Adam.Options.of(lr).withWeightDecay(weightDecay))
-                : new SGD(model.parameters(), SGD.Options.of(lr).withMomentum(momentum).withWeightDecay(weightDecay));
+                : new SGD(model.parameters(), SGD.Options.of(lr).withMomentum(momentum).withNesterov(a.flag("nesterov")).withWeightDecay(weightDecay));
         out.println(String.format(Locale.ROOT, "model: %s, %,d parameters; %s lr %s%s%s%s, batch %d, %d epochs",
                 spec.describe(), model.parameterCount(), optimizer, num(lr), schedule.equals("cosine") ? " (cosine)" : "",
-                optimizer.equals("sgd") ? " momentum " + num(momentum) : "",
+                optimizer.equals("sgd") ? " momentum " + num(momentum) + (a.flag("nesterov") ? " nesterov" : "") : "",
                 weightDecay > 0 ? " weight decay " + num(weightDecay) : "", batch, epochs));
 
         List<Double> trainLoss = new ArrayList<>(), testLoss = new ArrayList<>(), trainAcc = new ArrayList<>(), testAcc = new ArrayList<>();
@@ -127,7 +132,7 @@ final class TrainCommand {
                 model.train();
                 for (Batch b : loader) {
                     Tensor logits = model.call(b.features());
-                    Tensor loss = Losses.crossEntropy(logits, b.labels());
+                    Tensor loss = smoothing > 0 ? Losses.crossEntropy(logits, b.labels(), lossOptions) : Losses.crossEntropy(logits, b.labels());
                     opt.zeroGrad();
                     loss.backward();
                     opt.step();
