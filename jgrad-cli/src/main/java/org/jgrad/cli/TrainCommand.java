@@ -46,9 +46,9 @@ final class TrainCommand {
               --optimizer NAME     sgd (default) or adam
               --lr X               learning rate (default 0.1 for sgd, 0.001 for adam)
               --momentum X         sgd momentum (default 0.9)
-              --nesterov           sgd with Nesterov momentum
+              --nesterov on|off    sgd with Nesterov momentum (default on)
               --weight-decay X     L2 penalty (default 0)
-              --label-smoothing X  cross-entropy label smoothing (default 0)
+              --label-smoothing X  cross-entropy label smoothing (default 0.1)
               --schedule NAME      learning rate over the run: cosine (default; decays to 0 by the
                                    last batch) or constant
               --seed N             seeds the weights, the batch order and the toy data (default 0)
@@ -59,9 +59,9 @@ final class TrainCommand {
             """;
 
     private static final Set<String> VALUED = Set.of("dataset", "data", "label", "samples", "noise", "model", "hidden",
-            "activation", "dropout", "epochs", "batch", "optimizer", "lr", "momentum", "weight-decay", "label-smoothing", "schedule", "seed", "threads",
+            "activation", "dropout", "epochs", "batch", "optimizer", "lr", "momentum", "nesterov", "weight-decay", "label-smoothing", "schedule", "seed", "threads",
             "save", "plot");
-    private static final Set<String> FLAGS = Set.of("download", "nesterov", "debug");
+    private static final Set<String> FLAGS = Set.of("download", "debug");
     private static final int EVAL_BATCH = 1000;
 
     private final PrintStream out;
@@ -92,7 +92,10 @@ final class TrainCommand {
         double lr = a.number("lr", optimizer.equals("adam") ? 0.001 : 0.1, 0, 1e6);
         double momentum = a.number("momentum", 0.9, 0, 1);
         double weightDecay = a.number("weight-decay", 0, 0, 1e6);
-        double smoothing = a.number("label-smoothing", 0, 0, 1);
+        // Label smoothing and Nesterov momentum, with the cosine schedule, take the 5-epoch MLP from
+        // 86% to 89% test accuracy on Fashion-MNIST (docs/benchmarks.md has the ablation).
+        double smoothing = a.number("label-smoothing", 0.1, 0, 1);
+        boolean nesterov = a.choice("nesterov", "on", List.of("on", "off")).equals("on");
         Losses.CrossEntropyOptions lossOptions = new Losses.CrossEntropyOptions(null, -100, smoothing, Reduction.MEAN);
         String schedule = a.choice("schedule", "cosine", List.of("cosine", "constant"));
         long seed = a.longValue("seed", 0);
@@ -111,11 +114,12 @@ final class TrainCommand {
         Sequential model = spec.build(new Generator(seed));
         Optimizer<?> opt = optimizer.equals("adam")
                 ? new Adam(model.parameters(), Adam.Options.of(lr).withWeightDecay(weightDecay))
-                : new SGD(model.parameters(), SGD.Options.of(lr).withMomentum(momentum).withNesterov(a.flag("nesterov")).withWeightDecay(weightDecay));
-        out.println(String.format(Locale.ROOT, "model: %s, %,d parameters; %s lr %s%s%s%s, batch %d, %d epochs",
+                : new SGD(model.parameters(), SGD.Options.of(lr).withMomentum(momentum).withNesterov(nesterov && momentum > 0).withWeightDecay(weightDecay));
+        out.println(String.format(Locale.ROOT, "model: %s, %,d parameters; %s lr %s%s%s%s%s, batch %d, %d epochs",
                 spec.describe(), model.parameterCount(), optimizer, num(lr), schedule.equals("cosine") ? " (cosine)" : "",
-                optimizer.equals("sgd") ? " momentum " + num(momentum) + (a.flag("nesterov") ? " nesterov" : "") : "",
-                weightDecay > 0 ? " weight decay " + num(weightDecay) : "", batch, epochs));
+                optimizer.equals("sgd") ? " momentum " + num(momentum) + (nesterov && momentum > 0 ? " nesterov" : "") : "",
+                weightDecay > 0 ? " weight decay " + num(weightDecay) : "",
+                smoothing > 0 ? ", label smoothing " + num(smoothing) : "", batch, epochs));
 
         List<Double> trainLoss = new ArrayList<>(), testLoss = new ArrayList<>(), trainAcc = new ArrayList<>(), testAcc = new ArrayList<>();
         Evaluation last = null;

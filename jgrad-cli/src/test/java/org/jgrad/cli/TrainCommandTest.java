@@ -98,7 +98,7 @@ class TrainCommandTest {
         for (int i = 0; i < 20; i++) assertEquals(Integer.toString(i + 1), epochs.get(i).group(1));
         double firstLoss = Double.parseDouble(epochs.getFirst().group(3));
         double lastLoss = Double.parseDouble(epochs.getLast().group(3));
-        assertTrue(lastLoss < firstLoss / 5, "loss should fall: " + firstLoss + " -> " + lastLoss);
+        assertTrue(lastLoss < firstLoss / 2, "loss should fall (label smoothing 0.1 keeps it above 0.2): " + firstLoss + " -> " + lastLoss);
         Matcher f = FINAL.matcher(r.outLines().getLast());
         assertTrue(f.matches(), r::toString);
         // Two moons with noise 0.1 are separable up to a few points that cross over.
