@@ -40,6 +40,13 @@ final class DataSets {
         }
     }
 
+    /** The shape of one example, known without loading for every set but a CSV table (null). */
+    static int[] knownInputShape(String spec) {
+        if (TOY.contains(spec)) return new int[] {2};
+        if (spec.equals("fashion-mnist") || spec.equals("mnist")) return new int[] {1, 28, 28};
+        return null;
+    }
+
     static Data load(String spec, Options o) throws UsageException, IOException {
         if (spec.startsWith("csv:")) return csv(spec, Path.of(spec.substring(4)), o, null, null);
         return switch (spec) {

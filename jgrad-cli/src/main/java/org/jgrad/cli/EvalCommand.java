@@ -35,6 +35,13 @@ final class EvalCommand {
         this.out = out;
     }
 
+    private static void checkShape(ModelSpec spec, int[] dataShape, String dataset) {
+        if (!Arrays.equals(spec.inputShape(), dataShape)) {
+            throw new IllegalArgumentException("the model takes inputs of shape " + ModelFile.shape(spec.inputShape()) + " but "
+                    + dataset + " has " + ModelFile.shape(dataShape));
+        }
+    }
+
     void run(List<String> argList) throws UsageException, IOException {
         Args a = Args.parse(argList, VALUED, FLAGS);
         if (!a.positional().isEmpty()) throw new UsageException("unexpected argument '" + a.positional().getFirst() + "'");
@@ -59,6 +66,8 @@ final class EvalCommand {
         } catch (NumberFormatException e) {
             throw new ModelFileException(file + ": malformed jgrad.seed, jgrad.samples or jgrad.noise in its metadata");
         }
+        int[] known = DataSets.knownInputShape(dataset);
+        if (known != null) checkShape(m.spec(), known, dataset);     // before reading 60,000 images for nothing
         Path dir = a.has("data") ? Path.of(a.string("data", null)) : null;
         String label = a.string("label", meta.get("jgrad.label"));
         DataSets.Data data = DataSets.loadForEval(dataset, new DataSets.Options(dir, a.flag("download"), seed, samples, noise, label),
@@ -67,10 +76,7 @@ final class EvalCommand {
         out.println(String.format(Locale.ROOT, "model: %s: %s, %,d parameters%s", file, m.spec().describe(), m.model().parameterCount(),
                 meta.containsKey("jgrad.dataset") ? " (trained on " + meta.get("jgrad.dataset") + ")" : ""));
         out.println("data: " + data.description());
-        if (!Arrays.equals(m.spec().inputShape(), data.inputShape())) {
-            throw new IllegalArgumentException("the model takes inputs of shape " + ModelFile.shape(m.spec().inputShape()) + " but "
-                    + dataset + " has " + ModelFile.shape(data.inputShape()));
-        }
+        checkShape(m.spec(), data.inputShape(), dataset);
         if (data.numClasses() > m.spec().numClasses()) {
             throw new IllegalArgumentException("the model predicts " + m.spec().numClasses() + " classes but " + dataset + " has "
                     + data.numClasses());
