@@ -7,8 +7,13 @@ final class Shapes {
     private Shapes() {}
 
     static int numel(int[] shape) {
+        for (int s : shape) if (s == 0) return 0;
         long n = 1;
-        for (int s : shape) n *= s;
+        for (int s : shape) {
+            n *= s;
+            // Checked per factor: a long product of many large sizes could otherwise wrap around.
+            if (n > Integer.MAX_VALUE) break;
+        }
         if (n > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("tensor of shape " + str(shape) + " has " + n
                     + " elements; at most " + Integer.MAX_VALUE + " are supported");

@@ -264,6 +264,7 @@ public final class Tensor {
     }
 
     public boolean isContiguous() {
+        if (numel() == 0) return true; // no element to misplace; strides of empty tensors are arbitrary
         int expected = 1;
         for (int i = shape.length - 1; i >= 0; i--) {
             if (shape[i] != 1 && strides[i] != expected) return false;
