@@ -152,6 +152,47 @@ class ConvLayersTest {
     }
 
     @Test
+    void conv2dLargeBatchInChunksMatchesNaiveAndIsTheSameWithAnyThreadCount() {
+        // 21 images run as chunks of 3 spread over the threads; the weight gradient is summed per chunk.
+        Conv2d conv = new Conv2d(3, 5, 3, 2, 1, new Generator(7));
+        Tensor x = Tensor.randn(new Generator(8), 21, 3, 9, 8);
+        Tensor gy = Tensor.randn(new Generator(9), 21, 5, 5, 4);
+        int before = org.jgrad.kernels.Threads.get();
+        List<float[]> runs = new ArrayList<>();
+        try {
+            for (int threads : new int[] {1, 2, 3}) {
+                org.jgrad.kernels.Threads.set(threads);
+                conv.zeroGrad();
+                Tensor xin = x.detach().requiresGrad(true);
+                Tensor y = conv.call(xin);
+                y.backward(gy);
+                if (threads == 1) {
+                    double[] ref = naiveConv2d(x, conv.weight(), conv.bias(), new int[] {2, 2}, new int[] {1, 1},
+                            new int[] {1, 1}, 1);
+                    assertClose(ref, y.toDoubleArray(), 1e-5);
+                }
+                runs.add(conv.weight().grad().toFloatArray());
+                runs.add(xin.grad().toFloatArray());
+                runs.add(y.toFloatArray());
+            }
+        } finally {
+            org.jgrad.kernels.Threads.set(before);
+        }
+        for (int r = 3; r < runs.size(); r++) assertArrayEquals(runs.get(r % 3), runs.get(r), "run " + r / 3 + ", tensor " + r % 3);
+        // And the weight gradient is right: Σ over images and positions of gy · x-window (checked in float64).
+        Conv2d c64 = new Conv2d(3, 5, 3, 2, 1, new Generator(7));
+        c64.to(DType.FLOAT64);
+        c64.call(x.to(DType.FLOAT64)).backward(gy.to(DType.FLOAT64));
+        assertClose(c64.weight().grad().toDoubleArray(), toDouble(runs.get(0)), 1e-4);
+    }
+
+    private static double[] toDouble(float[] f) {
+        double[] d = new double[f.length];
+        for (int i = 0; i < f.length; i++) d[i] = f[i];
+        return d;
+    }
+
+    @Test
     void conv2dUnbatchedInputIsABatchOfOne() {
         Conv2d conv = new Conv2d(2, 3, 3, 2, 1, new Generator(1));
         Tensor x = Tensor.randn(new Generator(2), 2, 5, 6);

@@ -16,12 +16,13 @@ import org.jgrad.Tensor;
  * <p>Each tile is scaled to its own range (its minimum black, its maximum white), because filters and
  * maps differ in magnitude and the pattern, not the scale, is what the eye compares. Tiles are
  * enlarged by an integer factor (nearest neighbour, so the pixels of a 3×3 filter stay visible) and
- * separated by a one-pixel grey border.
+ * separated by a one-pixel blue border (a grey one would melt into the tiles).
  */
 public final class FilterImages {
     private FilterImages() {}
 
-    private static final int BORDER_GREY = 128;
+    /** The colour of the lines between tiles, RGB. */
+    public static final int BORDER_RGB = 0x2860A0;
 
     /**
      * The first input channel of every filter of a convolution weight [out, in, kH, kW] as a grid
@@ -59,9 +60,8 @@ public final class FilterImages {
         int t = s[0], h = s[1], w = s[2];
         int cols = (int) Math.ceil(Math.sqrt(t)), rows = Math.ceilDiv(t, cols);
         int tw = w * scale + 1, th = h * scale + 1;
-        BufferedImage img = new BufferedImage(cols * tw + 1, rows * th + 1, BufferedImage.TYPE_BYTE_GRAY);
-        var raster = img.getRaster();
-        for (int y = 0; y < img.getHeight(); y++) for (int x = 0; x < img.getWidth(); x++) raster.setSample(x, y, 0, BORDER_GREY);
+        BufferedImage img = new BufferedImage(cols * tw + 1, rows * th + 1, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < img.getHeight(); y++) for (int x = 0; x < img.getWidth(); x++) img.setRGB(x, y, BORDER_RGB);
         double[] v = tiles.detach().to(DType.FLOAT64).contiguous().toDoubleArray();
         for (int i = 0; i < t; i++) {
             double min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY;
@@ -75,8 +75,9 @@ public final class FilterImages {
                 for (int c = 0; c < w; c++) {
                     // A constant tile (a dead ReLU map) is drawn black rather than dividing by zero.
                     int grey = range > 0 ? (int) Math.round(255 * (v[(i * h + r) * w + c] - min) / range) : 0;
+                    int rgb = grey << 16 | grey << 8 | grey;
                     for (int dy = 0; dy < scale; dy++) {
-                        for (int dx = 0; dx < scale; dx++) raster.setSample(x0 + c * scale + dx, y0 + r * scale + dy, 0, grey);
+                        for (int dx = 0; dx < scale; dx++) img.setRGB(x0 + c * scale + dx, y0 + r * scale + dy, rgb);
                     }
                 }
             }
