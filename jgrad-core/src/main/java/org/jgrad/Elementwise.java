@@ -202,7 +202,9 @@ final class Elementwise {
     static Tensor relu(Tensor x) {
         Tensor out = unaryRaw("relu", UnaryOp.RELU, x, 0, 0);
         // The derivative at 0 is taken as 0, as PyTorch does.
-        return Tensor.record("relu", out, inputs(x), inputs(x), g -> new Tensor[] {g.mul(x.gt(0))});
+        // Unless the backward pass is itself recorded (createGraph), one fused pass: g where x > 0.
+        return Tensor.record("relu", out, inputs(x), inputs(x), g -> new Tensor[] {Autograd.isGradEnabled()
+                ? g.mul(x.gt(0)) : binaryRaw("relu backward", BinaryOp.RELU_GRAD, g, x, g.dtype())});
     }
 
     static Tensor leakyRelu(Tensor x, double alpha) {

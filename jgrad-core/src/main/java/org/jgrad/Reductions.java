@@ -412,12 +412,43 @@ final class Reductions {
         boolean[] reduced = single("logSoftmax", dim, t.shape.length);
         Tensor x = floating(t);
         int[] rd = dimsOf(reduced);
+        int rank = x.shape.length;
+        if (rank > 0 && reduced[rank - 1] && x.numel() > 0) return logSoftmaxLastDim(x, rd);
         Tensor xd = x.detach();
         Tensor z = xd.sub(stableShift("logSoftmax", xd, reduced));
         Tensor out = z.sub(z.exp().sum(rd, true).log());
         // ∂(xᵢ − lse)/∂xⱼ = δᵢⱼ − softmaxⱼ, applied to g: g − softmax·Σg (softmax = e^out).
         return Tensor.record("logSoftmax", out, new Tensor[] {x}, new Tensor[] {out},
                 g -> new Tensor[] {g.sub(out.exp().mul(g.sum(rd, true)))});
+    }
+
+    /**
+     * logSoftmax over the last dimension in one fused pass per row (max, Σexp, shift), instead of six
+     * ops and their temporaries. The backward is fused too (g − e^out·Σg) unless the backward pass is
+     * itself recorded (createGraph), where it is composed from ops so that it can be differentiated.
+     */
+    private static Tensor logSoftmaxLastDim(Tensor x, int[] rd) {
+        DType dtype = x.dtype();
+        int cols = x.shape[x.shape.length - 1], rows = x.numel() / cols;
+        Tensor xc = x.rawContiguous(dtype);
+        Tensor out = Tensor.empty(dtype, x.shape);
+        Kernels k = Kernels.get();
+        if (dtype == DType.FLOAT32) {
+            k.logSoftmaxRows(xc.storage.f, xc.offset, out.storage.f, 0, rows, cols);
+        } else {
+            k.logSoftmaxRows(xc.storage.d, xc.offset, out.storage.d, 0, rows, cols);
+        }
+        return Tensor.record("logSoftmax", out, new Tensor[] {x}, new Tensor[] {out}, g -> {
+            if (Autograd.isGradEnabled()) return new Tensor[] {g.sub(out.exp().mul(g.sum(rd, true)))};
+            Tensor gc = g.rawContiguous(dtype);
+            Tensor dx = Tensor.empty(dtype, out.shape);
+            if (dtype == DType.FLOAT32) {
+                k.logSoftmaxBackwardRows(gc.storage.f, gc.offset, out.storage.f, 0, dx.storage.f, 0, rows, cols);
+            } else {
+                k.logSoftmaxBackwardRows(gc.storage.d, gc.offset, out.storage.d, 0, dx.storage.d, 0, rows, cols);
+            }
+            return new Tensor[] {dx};
+        });
     }
 
     // ---------------------------------------------------------------- norms

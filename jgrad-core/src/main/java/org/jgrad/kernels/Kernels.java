@@ -39,6 +39,20 @@ public interface Kernels {
               double[] a, int ao, int lda, double[] b, int bo, int ldb,
               double[] c, int co, int ldc, boolean accumulate);
 
+    /**
+     * Log-softmax of each of {@code rows} contiguous rows of length {@code cols}:
+     * out = x − m − log Σ e^(x − m), m the row's maximum (0 when that is infinite, as the composed op).
+     * Sums and the logarithm are taken in double.
+     */
+    void logSoftmaxRows(float[] x, int xo, float[] out, int oo, int rows, int cols);
+
+    void logSoftmaxRows(double[] x, int xo, double[] out, int oo, int rows, int cols);
+
+    /** The backward of {@link #logSoftmaxRows}: dx = g − e^out·Σ g, per row; out is the forward's result. */
+    void logSoftmaxBackwardRows(float[] g, int go, float[] out, int oo, float[] dx, int dxo, int rows, int cols);
+
+    void logSoftmaxBackwardRows(double[] g, int go, double[] out, int oo, double[] dx, int dxo, int rows, int cols);
+
     /** The provider chosen at start-up. */
     static Kernels get() {
         return KernelProvider.INSTANCE;

@@ -172,4 +172,23 @@ final class NativeBlasKernels implements Kernels {
     private static long extent(int rows, int cols, int ld) {
         return (long) (rows - 1) * ld + cols;
     }
+    @Override
+    public void logSoftmaxRows(float[] x, int xo, float[] out, int oo, int rows, int cols) {
+        base.logSoftmaxRows(x, xo, out, oo, rows, cols);
+    }
+
+    @Override
+    public void logSoftmaxRows(double[] x, int xo, double[] out, int oo, int rows, int cols) {
+        base.logSoftmaxRows(x, xo, out, oo, rows, cols);
+    }
+
+    @Override
+    public void logSoftmaxBackwardRows(float[] g, int go, float[] out, int oo, float[] dx, int dxo, int rows, int cols) {
+        base.logSoftmaxBackwardRows(g, go, out, oo, dx, dxo, rows, cols);
+    }
+
+    @Override
+    public void logSoftmaxBackwardRows(double[] g, int go, double[] out, int oo, double[] dx, int dxo, int rows, int cols) {
+        base.logSoftmaxBackwardRows(g, go, out, oo, dx, dxo, rows, cols);
+    }
 }

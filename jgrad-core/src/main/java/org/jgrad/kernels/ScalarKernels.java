@@ -87,6 +87,7 @@ final class ScalarKernels implements Kernels {
                 case LE -> { for (int i = 0; i < n; i++) { float x = a[ao + i], y = b[bo + i]; c[co + i] = x <= y ? 1 : 0; } }
                 case EQ -> { for (int i = 0; i < n; i++) { float x = a[ao + i], y = b[bo + i]; c[co + i] = x == y ? 1 : 0; } }
                 case NE -> { for (int i = 0; i < n; i++) { float x = a[ao + i], y = b[bo + i]; c[co + i] = x != y ? 1 : 0; } }
+                case RELU_GRAD -> { for (int i = 0; i < n; i++) { float x = a[ao + i], y = b[bo + i]; c[co + i] = y > 0 ? x : 0; } }
             }
             return;
         }
@@ -104,6 +105,7 @@ final class ScalarKernels implements Kernels {
             case LE -> { for (int i = 0; i < n; i++) { float x = a[ao + i * as], y = b[bo + i * bs]; c[co + i] = x <= y ? 1 : 0; } }
             case EQ -> { for (int i = 0; i < n; i++) { float x = a[ao + i * as], y = b[bo + i * bs]; c[co + i] = x == y ? 1 : 0; } }
             case NE -> { for (int i = 0; i < n; i++) { float x = a[ao + i * as], y = b[bo + i * bs]; c[co + i] = x != y ? 1 : 0; } }
+            case RELU_GRAD -> { for (int i = 0; i < n; i++) { float x = a[ao + i * as], y = b[bo + i * bs]; c[co + i] = y > 0 ? x : 0; } }
         }
     }
 
@@ -124,6 +126,7 @@ final class ScalarKernels implements Kernels {
                 case LE -> { for (int i = 0; i < n; i++) { double x = a[ao + i], y = b[bo + i]; c[co + i] = x <= y ? 1 : 0; } }
                 case EQ -> { for (int i = 0; i < n; i++) { double x = a[ao + i], y = b[bo + i]; c[co + i] = x == y ? 1 : 0; } }
                 case NE -> { for (int i = 0; i < n; i++) { double x = a[ao + i], y = b[bo + i]; c[co + i] = x != y ? 1 : 0; } }
+                case RELU_GRAD -> { for (int i = 0; i < n; i++) { double x = a[ao + i], y = b[bo + i]; c[co + i] = y > 0 ? x : 0; } }
             }
             return;
         }
@@ -141,6 +144,7 @@ final class ScalarKernels implements Kernels {
             case LE -> { for (int i = 0; i < n; i++) { double x = a[ao + i * as], y = b[bo + i * bs]; c[co + i] = x <= y ? 1 : 0; } }
             case EQ -> { for (int i = 0; i < n; i++) { double x = a[ao + i * as], y = b[bo + i * bs]; c[co + i] = x == y ? 1 : 0; } }
             case NE -> { for (int i = 0; i < n; i++) { double x = a[ao + i * as], y = b[bo + i * bs]; c[co + i] = x != y ? 1 : 0; } }
+            case RELU_GRAD -> { for (int i = 0; i < n; i++) { double x = a[ao + i * as], y = b[bo + i * bs]; c[co + i] = y > 0 ? x : 0; } }
         }
     }
 
@@ -236,6 +240,55 @@ final class ScalarKernels implements Kernels {
                 int cOff = co + i * ldc;
                 for (int j = 0; j < n; j++) c[cOff + j] += aip * br[bOff + j];
             }
+        }
+    }
+    @Override
+    public void logSoftmaxRows(float[] x, int xo, float[] out, int oo, int rows, int cols) {
+        for (int r = 0; r < rows; r++) {
+            int xi = xo + r * cols, oi = oo + r * cols;
+            float m = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j < cols; j++) m = Math.max(m, x[xi + j]);
+            if (Float.isInfinite(m)) m = 0;
+            double s = 0;
+            for (int j = 0; j < cols; j++) s += Math.exp(x[xi + j] - m);
+            // (x − m) − log s, not x − (m + log s): the shift by m is exact, folding it into the
+            // logarithm would round away log s when m is large.
+            float lse = (float) Math.log(s);
+            for (int j = 0; j < cols; j++) out[oi + j] = (x[xi + j] - m) - lse;
+        }
+    }
+
+    @Override
+    public void logSoftmaxRows(double[] x, int xo, double[] out, int oo, int rows, int cols) {
+        for (int r = 0; r < rows; r++) {
+            int xi = xo + r * cols, oi = oo + r * cols;
+            double m = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < cols; j++) m = Math.max(m, x[xi + j]);
+            if (Double.isInfinite(m)) m = 0;
+            double s = 0;
+            for (int j = 0; j < cols; j++) s += Math.exp(x[xi + j] - m);
+            double lse = Math.log(s);
+            for (int j = 0; j < cols; j++) out[oi + j] = (x[xi + j] - m) - lse;
+        }
+    }
+
+    @Override
+    public void logSoftmaxBackwardRows(float[] g, int go, float[] out, int oo, float[] dx, int dxo, int rows, int cols) {
+        for (int r = 0; r < rows; r++) {
+            int gi = go + r * cols, oi = oo + r * cols, di = dxo + r * cols;
+            double s = 0;
+            for (int j = 0; j < cols; j++) s += g[gi + j];
+            for (int j = 0; j < cols; j++) dx[di + j] = (float) (g[gi + j] - Math.exp(out[oi + j]) * s);
+        }
+    }
+
+    @Override
+    public void logSoftmaxBackwardRows(double[] g, int go, double[] out, int oo, double[] dx, int dxo, int rows, int cols) {
+        for (int r = 0; r < rows; r++) {
+            int gi = go + r * cols, oi = oo + r * cols, di = dxo + r * cols;
+            double s = 0;
+            for (int j = 0; j < cols; j++) s += g[gi + j];
+            for (int j = 0; j < cols; j++) dx[di + j] = g[gi + j] - Math.exp(out[oi + j]) * s;
         }
     }
 }

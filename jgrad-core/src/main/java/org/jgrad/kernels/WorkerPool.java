@@ -14,6 +14,11 @@ import java.util.function.IntConsumer;
  * {@link Thread#onSpinWait()}, then yield, then park; a pure spin would collapse when another process
  * holds a core. Workers are daemon threads, created on first use and grown as {@link Threads} asks.
  *
+ * <p>Tasks are claimed, not assigned: the caller and each worker take the next unclaimed task until
+ * none is left. A worker that the OS has descheduled (the machine is shared) then delays at most the
+ * task it already holds, and the caller runs the rest itself; with a few tasks per thread the work
+ * balances itself. Which thread runs a task never changes what the task computes.
+ *
  * <p>One job at a time: a caller that finds the pool busy (another thread's product, or a kernel
  * called from inside a task) runs all its tasks itself, so nothing ever waits on a nested job.
  */
@@ -26,30 +31,34 @@ final class WorkerPool {
     // Not a ReentrantLock: a task that calls run() again must not re-enter and replace the job it is part of.
     private static final AtomicBoolean BUSY = new AtomicBoolean();
     private static final List<Worker> WORKERS = new ArrayList<>();
-    private static final Job IDLE = new Job(0, t -> {});
+    private static final Job IDLE = new Job(0, 0, t -> {});
     private static volatile Job current = IDLE;
 
-    /** Runs body(0) … body(tasks-1), in parallel when workers are free; returns when all are done. */
+    /**
+     * Runs body(0) … body(tasks-1), on up to {@link Threads#get()} threads when workers are free;
+     * returns when all are done. More tasks than threads is fine (and balances better).
+     */
     static void run(int tasks, IntConsumer body) {
         if (tasks <= 1 || !BUSY.compareAndSet(false, true)) {
             for (int t = 0; t < tasks; t++) body.accept(t);
             return;
         }
         try {
-            while (WORKERS.size() < tasks - 1) {
+            int helpers = Math.min(tasks, Threads.get()) - 1;
+            while (WORKERS.size() < helpers) {
                 Worker w = new Worker(WORKERS.size() + 1);
                 WORKERS.add(w);
                 w.start();
             }
-            Job job = new Job(tasks, body);
+            Job job = new Job(tasks, helpers, body);
             current = job;
             // Volatile write above, volatile read of parked below; the worker does the reverse, so one
             // of the two always sees the other and no wake-up is lost.
-            for (int i = 0; i < tasks - 1; i++) {
+            for (int i = 0; i < helpers; i++) {
                 Worker w = WORKERS.get(i);
                 if (w.parked) LockSupport.unpark(w);
             }
-            job.runTask(0);
+            job.work();
             awaitDone(job);
             current = IDLE; // so that the pool does not keep the last job's arrays reachable
             if (job.failure != null) {
@@ -77,13 +86,22 @@ final class WorkerPool {
     private static final class Job {
         final IntConsumer body;
         final AtomicInteger remaining;
+        final AtomicInteger next = new AtomicInteger();
         final int tasks;
+        /** Workers 1..helpers take part; more may exist if the thread count was lowered since. */
+        final int helpers;
         volatile Throwable failure;
 
-        Job(int tasks, IntConsumer body) {
+        Job(int tasks, int helpers, IntConsumer body) {
             this.tasks = tasks;
+            this.helpers = helpers;
             this.body = body;
             this.remaining = new AtomicInteger(tasks);
+        }
+
+        /** Runs unclaimed tasks until none is left. */
+        void work() {
+            for (int t = next.getAndIncrement(); t < tasks; t = next.getAndIncrement()) runTask(t);
         }
 
         void runTask(int t) {
@@ -113,7 +131,7 @@ final class WorkerPool {
             while (true) {
                 Job job = await(seen);
                 seen = job;
-                if (index < job.tasks) job.runTask(index);
+                if (index <= job.helpers) job.work();
             }
         }
 
