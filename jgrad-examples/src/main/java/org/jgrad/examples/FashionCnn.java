@@ -24,10 +24,10 @@ import org.jgrad.optim.SGD;
 
 /**
  * Trains the standard small CNN ({@link Models#fashionCnn}) on Fashion-MNIST with SGD and momentum,
- * printing each epoch's mean training loss, test accuracy and wall time; {@code bin/jgrad cnn}.
+ * printing each epoch's mean training loss, test accuracy and wall time; {@code ./jgrad cnn} (or {@code bin/jgrad cnn}).
  *
  * <pre>
- * bin/jgrad cnn [--epochs 3] [--lr 0.05] [--momentum 0.9] [--batch 128] [--seed 0] [--data DIR]
+ * ./jgrad cnn [--epochs 3] [--lr 0.05] [--momentum 0.9] [--batch 128] [--seed 0] [--data DIR]
  *               [--limit N] [--threads N] [--images DIR]
  * </pre>
  *
@@ -55,7 +55,7 @@ public final class FashionCnn {
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("-h") || a.equals("--help")) {
-                System.out.println("usage: bin/jgrad cnn [--epochs 3] [--lr 0.05] [--momentum 0.9] [--batch 128] [--seed 0]"
+                System.out.println("usage: jgrad cnn [--epochs 3] [--lr 0.05] [--momentum 0.9] [--batch 128] [--seed 0]"
                         + " [--data DIR] [--limit N] [--threads N] [--images DIR]");
                 return;
             }
