@@ -2,7 +2,9 @@ package org.jgrad;
 
 import java.lang.ref.SoftReference;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jgrad.kernels.Kernels;
+import org.jgrad.kernels.Threads;
 
 /**
  * Convolution lowered to matrix products (im2col + gemm), and its two adjoints.
@@ -121,10 +123,10 @@ final class Convolution {
             return y;
         }
         int chunk = chunkSize(g, Math.max(o, 1), dt);
-        Object cols = Scratch.get(0, dt, (long) g.c * g.kh * g.kw * chunk * l);
-        Object tmp = chunk > 1 ? Scratch.get(1, dt, (long) o * chunk * l) : null;
-        for (int n0 = 0; n0 < n; n0 += chunk) {
-            int b = Math.min(chunk, n - n0), ld = b * l;
+        forChunks(n, chunk, ci -> {
+            int n0 = ci * chunk, b = Math.min(chunk, n - n0), ld = b * l;
+            Object cols = Scratch.get(0, dt, (long) g.c * g.kh * g.kw * ld);
+            Object tmp = b > 1 ? Scratch.get(1, dt, (long) o * ld) : null;
             im2col(g, xa, xo + n0 * g.c * hw, b, cols, ld);
             // One image writes straight into y; several go through [O, b·L] and are scattered back.
             Object out = b > 1 ? tmp : ya;
@@ -135,7 +137,7 @@ final class Convolution {
                         out, outOff + gi * og * ld, ld, acc);
             }
             if (b > 1) chunkToBatch(tmp, ya, n0, b, o, l);
-        }
+        });
         return y;
     }
 
@@ -161,13 +163,13 @@ final class Convolution {
         }
         if (k == 0 || o == 0) return gx;
         int chunk = chunkSize(g, Math.max(o, 1), dt);
-        Object cols = Scratch.get(0, dt, (long) g.c * g.kh * g.kw * chunk * l);
-        Object tmp = chunk > 1 ? Scratch.get(1, dt, (long) o * chunk * l) : null;
-        for (int n0 = 0; n0 < n; n0 += chunk) {
-            int b = Math.min(chunk, n - n0), ld = b * l;
+        forChunks(n, chunk, ci -> {
+            int n0 = ci * chunk, b = Math.min(chunk, n - n0), ld = b * l;
+            Object cols = Scratch.get(0, dt, (long) g.c * g.kh * g.kw * ld);
             Object src = ga;
             int srcOff = go + n0 * o * l;
             if (b > 1) {
+                Object tmp = Scratch.get(1, dt, (long) o * ld);
                 batchToChunk(ga, go, tmp, n0, b, o, l);
                 src = tmp;
                 srcOff = 0;
@@ -177,7 +179,7 @@ final class Convolution {
                         cols, gi * k * ld, ld, false);
             }
             col2im(g, cols, ld, xa, n0 * g.c * hw, b);
-        }
+        });
         return gx;
     }
 
@@ -197,32 +199,80 @@ final class Convolution {
             }
             return gw;
         }
-        int chunk = chunkSize(g, o, dt);
-        Object cols = Scratch.get(0, dt, (long) g.c * g.kh * g.kw * chunk * l);
-        Object tmp = chunk > 1 ? Scratch.get(1, dt, (long) o * chunk * l) : null;
-        for (int n0 = 0; n0 < n; n0 += chunk) {
-            int b = Math.min(chunk, n - n0), ld = b * l;
+        int chunk = chunkSize(g, o, dt), chunks = Math.ceilDiv(n, chunk), size = o * k;
+        // Each chunk's sum goes to its own slot and the slots are added in chunk order afterwards, so
+        // the result does not depend on which thread ran which chunk.
+        Object partial = chunks == 1 ? wa : dt == DType.FLOAT32 ? new float[chunks * size] : new double[chunks * size];
+        forChunks(n, chunk, ci -> {
+            int n0 = ci * chunk, b = Math.min(chunk, n - n0), ld = b * l;
+            Object cols = Scratch.get(0, dt, (long) g.c * g.kh * g.kw * ld);
             im2col(g, xa, xo + n0 * g.c * hw, b, cols, ld);
             Object src = ga;
             int srcOff = go + n0 * o * l;
             if (b > 1) {
+                Object tmp = Scratch.get(1, dt, (long) o * ld);
                 batchToChunk(ga, go, tmp, n0, b, o, l);
                 src = tmp;
                 srcOff = 0;
             }
+            int dst = chunks == 1 ? 0 : ci * size;
             for (int gi = 0; gi < groups; gi++) {
                 gemm(false, true, og, k, ld, src, srcOff + gi * og * ld, ld, cols, gi * k * ld, ld,
-                        wa, gi * og * k, k, true);
+                        partial, dst + gi * og * k, k, false);
             }
-        }
+        });
+        if (chunks > 1) sumSlots(partial, chunks, size, wa);
         return gw;
     }
 
-    /** Images per chunk: as many as fit the scratch budget (column buffer plus [O, chunk·L] buffer). */
+    /**
+     * Chunks per batch when the batch is large enough: enough to keep every thread busy (chunks are
+     * claimed one at a time, which also evens out a machine that is busy with other work), few enough
+     * that each product stays large.
+     */
+    static final int TARGET_CHUNKS = 8;
+
+    /**
+     * Images per chunk: as many as fit the scratch budget (column buffer plus [O, chunk·L] buffer),
+     * and at most ⌈n / TARGET_CHUNKS⌉. It depends on the geometry only, never on the thread count, so
+     * the weight gradient (summed chunk by chunk) is the same with any number of threads.
+     */
     private static int chunkSize(Geometry g, int o, DType dt) {
         long perImage = (long) Math.max(g.c * g.kh * g.kw, 1) * g.oh * g.ow + (long) o * g.oh * g.ow;
         long budget = scratchBytes / (dt == DType.FLOAT32 ? 4 : 8);
-        return (int) Math.max(1, Math.min(g.n, budget / Math.max(perImage, 1)));
+        long byBudget = Math.max(1, Math.min(g.n, budget / Math.max(perImage, 1)));
+        return (int) Math.max(1, Math.min(byBudget, Math.ceilDiv(g.n, TARGET_CHUNKS)));
+    }
+
+    /**
+     * Runs body(c) for every chunk c of ⌈n / chunk⌉, spread over the kernel threads, each taking the
+     * next unclaimed chunk. Chunks write disjoint outputs, so the order does not matter. With one
+     * chunk (or one thread) the body runs here and its products use the threads instead.
+     */
+    private static void forChunks(int n, int chunk, java.util.function.IntConsumer body) {
+        int chunks = Math.ceilDiv(n, chunk);
+        int tasks = Math.min(chunks, Threads.get());
+        if (tasks <= 1) {
+            for (int c = 0; c < chunks; c++) body.accept(c);
+            return;
+        }
+        AtomicInteger next = new AtomicInteger();
+        Threads.parallelFor(tasks, t -> {
+            for (int c = next.getAndIncrement(); c < chunks; c = next.getAndIncrement()) body.accept(c);
+        });
+    }
+
+    /** dst[i] = Σ over slots s, in order, of src[s·size + i]. */
+    private static void sumSlots(Object src, int slots, int size, Object dst) {
+        if (dst instanceof float[] d) {
+            float[] a = (float[]) src;
+            System.arraycopy(a, 0, d, 0, size);
+            for (int s = 1; s < slots; s++) for (int i = 0, o = s * size; i < size; i++) d[i] += a[o + i];
+        } else {
+            double[] d = (double[]) dst, a = (double[]) src;
+            System.arraycopy(a, 0, d, 0, size);
+            for (int s = 1; s < slots; s++) for (int i = 0, o = s * size; i < size; i++) d[i] += a[o + i];
+        }
     }
 
     /** [O, b·L] (image-major within each row) → images n0..n0+b of [N, O, L]: runs of L. */

@@ -55,11 +55,16 @@ final class Pooling {
         Tensor out = Tensor.empty(dt, new int[] {n, c, oh, ow});
         int[] idx = new int[out.numel()];
         int planes = n * c;
-        if (dt == DType.FLOAT32) {
-            maxPoolPlanes(xc.storage.f, xc.offset, out.storage.f, idx, planes, h, w, oh, ow, k, s, p, d);
-        } else {
-            maxPoolPlanes(xc.storage.d, xc.offset, out.storage.d, idx, planes, h, w, oh, ow, k, s, p, d);
-        }
+        boolean pairs = k[0] == 2 && k[1] == 2 && s[0] == 2 && s[1] == 2 && p[0] == 0 && p[1] == 0
+                && d[0] == 1 && d[1] == 1;
+        forPlanes(planes, (long) n * c * h * w, (p0, p1) -> {
+            if (dt == DType.FLOAT32) {
+                if (pairs) maxPool2x2(xc.storage.f, xc.offset, out.storage.f, idx, p0, p1, h, w, oh, ow);
+                else maxPoolPlanes(xc.storage.f, xc.offset, out.storage.f, idx, p0, p1, h, w, oh, ow, k, s, p, d);
+            } else {
+                maxPoolPlanes(xc.storage.d, xc.offset, out.storage.d, idx, p0, p1, h, w, oh, ow, k, s, p, d);
+            }
+        });
         Gather map = new Gather(idx, x.shape.clone(), out.shape.clone());
         return recordLinear(op, op + "Backward", map, x, out, false);
     }
@@ -68,11 +73,11 @@ final class Pooling {
      * Takes the first largest value of each window (row-major within the window), as PyTorch does,
      * so ties send the whole gradient to one input; a NaN wins over everything.
      */
-    private static void maxPoolPlanes(float[] x, int xo, float[] y, int[] idx, int planes, int h, int w,
+    private static void maxPoolPlanes(float[] x, int xo, float[] y, int[] idx, int p0, int p1, int h, int w,
                                       int oh, int ow, int[] k, int[] s, int[] p, int[] d) {
         int hw = h * w, l = oh * ow;
         int[][] rows = taps(h, oh, k[0], s[0], p[0], d[0]), cols = taps(w, ow, k[1], s[1], p[1], d[1]);
-        for (int pl = 0; pl < planes; pl++) {
+        for (int pl = p0; pl < p1; pl++) {
             int xb = xo + pl * hw, yb = pl * l;
             for (int r = 0; r < oh; r++) {
                 int hs = r * s[0] - p[0];
@@ -98,11 +103,11 @@ final class Pooling {
         }
     }
 
-    private static void maxPoolPlanes(double[] x, int xo, double[] y, int[] idx, int planes, int h, int w,
+    private static void maxPoolPlanes(double[] x, int xo, double[] y, int[] idx, int p0, int p1, int h, int w,
                                       int oh, int ow, int[] k, int[] s, int[] p, int[] d) {
         int hw = h * w, l = oh * ow;
         int[][] rows = taps(h, oh, k[0], s[0], p[0], d[0]), cols = taps(w, ow, k[1], s[1], p[1], d[1]);
-        for (int pl = 0; pl < planes; pl++) {
+        for (int pl = p0; pl < p1; pl++) {
             int xb = xo + pl * hw, yb = pl * l;
             for (int r = 0; r < oh; r++) {
                 int hs = r * s[0] - p[0];
@@ -126,6 +131,54 @@ final class Pooling {
                 }
             }
         }
+    }
+
+    /**
+     * maxPoolPlanes for the most common case, 2×2 windows with stride 2 and no padding: every window
+     * lies inside the input, so the four taps are read directly. Same choice rule (the first largest
+     * in row-major order; a NaN replaces the current choice).
+     */
+    private static void maxPool2x2(float[] x, int xo, float[] y, int[] idx, int p0, int p1, int h, int w, int oh,
+                                   int ow) {
+        int hw = h * w, l = oh * ow;
+        for (int pl = p0; pl < p1; pl++) {
+            int xb = xo + pl * hw, yb = pl * l;
+            for (int r = 0; r < oh; r++) {
+                int top = 2 * r * w, bottom = top + w, yr = yb + r * ow;
+                for (int q = 0; q < ow; q++) {
+                    int a0 = top + 2 * q, a2 = bottom + 2 * q;
+                    float max = x[xb + a0];
+                    int arg = a0;
+                    float v = x[xb + a0 + 1];
+                    if (v > max || v != v) { max = v; arg = a0 + 1; }
+                    v = x[xb + a2];
+                    if (v > max || v != v) { max = v; arg = a2; }
+                    v = x[xb + a2 + 1];
+                    if (v > max || v != v) { max = v; arg = a2 + 1; }
+                    y[yr + q] = max;
+                    idx[yr + q] = arg;
+                }
+            }
+        }
+    }
+
+    /** The body of a parallel loop over a range of planes [p0, p1). */
+    interface PlaneRange {
+        void run(int p0, int p1);
+    }
+
+    /**
+     * Splits planes into one contiguous range per kernel thread when there is enough work (each
+     * plane's outputs are computed by exactly one thread, so results do not depend on the split).
+     */
+    static void forPlanes(int planes, long work, PlaneRange body) {
+        int tasks = work < (1 << 16) ? 1 : Math.min(planes, org.jgrad.kernels.Threads.get());
+        if (tasks <= 1) {
+            body.run(0, planes);
+            return;
+        }
+        org.jgrad.kernels.Threads.parallelFor(tasks, t -> body.run((int) ((long) planes * t / tasks),
+                (int) ((long) planes * (t + 1) / tasks)));
     }
 
     /**
@@ -157,7 +210,12 @@ final class Pooling {
             if (l == 0) return out;
             if (dt == DType.FLOAT32) {
                 float[] a = xc.storage.f, c = out.storage.f;
-                for (int t = 0; t < idx.length; t++) c[t] = idx[t] < 0 ? 0 : a[xo + t / l * hw + idx[t]];
+                forPlanes(idx.length / l, idx.length, (p0, p1) -> {
+                    for (int pl = p0; pl < p1; pl++) {
+                        int base = xo + pl * hw;
+                        for (int t = pl * l, e = t + l; t < e; t++) c[t] = idx[t] < 0 ? 0 : a[base + idx[t]];
+                    }
+                });
             } else {
                 double[] a = xc.storage.d, c = out.storage.d;
                 for (int t = 0; t < idx.length; t++) c[t] = idx[t] < 0 ? 0 : a[xo + t / l * hw + idx[t]];
@@ -173,7 +231,12 @@ final class Pooling {
             if (l == 0) return out;
             if (dt == DType.FLOAT32) {
                 float[] a = gc.storage.f, c = out.storage.f;
-                for (int t = 0; t < idx.length; t++) if (idx[t] >= 0) c[t / l * hw + idx[t]] += a[go + t];
+                forPlanes(idx.length / l, idx.length, (p0, p1) -> {
+                    for (int pl = p0; pl < p1; pl++) {
+                        int base = pl * hw;
+                        for (int t = pl * l, e = t + l; t < e; t++) if (idx[t] >= 0) c[base + idx[t]] += a[go + t];
+                    }
+                });
             } else {
                 double[] a = gc.storage.d, c = out.storage.d;
                 for (int t = 0; t < idx.length; t++) if (idx[t] >= 0) c[t / l * hw + idx[t]] += a[go + t];

@@ -60,17 +60,13 @@ record ModelSpec(String type, int[] inputShape, int[] hidden, String activation,
         };
     }
 
-    /**
-     * The convolutional network for 28×28 grey images with 10 classes. HOOK: when the CNN layers reach
-     * main, the throw at the end becomes {@code return org.jgrad.nn.Models.fashionCnn(gen);} (and a
-     * test of {@code train --model cnn} on the embedded sample joins TrainCommandTest).
-     */
+    /** The convolutional network for 28×28 grey images with 10 classes: {@link org.jgrad.nn.Models#fashionCnn}. */
     private Sequential cnn(Generator gen) throws UsageException {
         if (!Arrays.equals(inputShape, new int[] {1, 28, 28}) || numClasses != 10) {
             throw new UsageException("--model cnn takes 28x28 grey images in 10 classes (fashion-mnist, mnist), not inputs of shape "
                     + Arrays.toString(inputShape) + " in " + numClasses + " classes");
         }
-        throw new UsageException("--model cnn is not available in this build yet (it needs the Conv2d layers); use --model mlp");
+        return org.jgrad.nn.Models.fashionCnn(gen);
     }
 
     private static Module activation(String name) throws UsageException {

@@ -26,6 +26,17 @@ public final class Threads {
         count = threads;
     }
 
+    /**
+     * Runs body(0) … body(tasks − 1) on the kernels' worker threads and returns when all are done;
+     * for ops outside this package that split their own work (convolution over image chunks,
+     * pooling over planes). Use at most {@link #get()} tasks. A call made while the workers are
+     * busy (from inside a task, or from another thread's product) runs its tasks on the calling
+     * thread, so a task may call the kernels freely.
+     */
+    public static void parallelFor(int tasks, java.util.function.IntConsumer body) {
+        WorkerPool.run(tasks, body);
+    }
+
     private static int initial() {
         String v = KernelProvider.setting("jgrad.threads", "JGRAD_THREADS");
         if (v != null) {
