@@ -18,12 +18,21 @@ public final class Models {
      * 421,642 parameters.
      */
     public static Sequential fashionCnn(Generator gen) {
-        return new Sequential(
+        return fashionCnn(gen, 0);
+    }
+
+    /**
+     * {@link #fashionCnn(Generator)} with a {@link Dropout} of probability {@code dropout} before the last
+     * Linear (none when 0); the dropout masks come from a generator split off {@code gen}.
+     */
+    public static Sequential fashionCnn(Generator gen, double dropout) {
+        Sequential net = new Sequential(
                 new Conv2d(1, 32, 3, 1, 1, gen), new ReLU(), new MaxPool2d(2),
                 new Conv2d(32, 64, 3, 1, 1, gen), new ReLU(), new MaxPool2d(2),
                 new Flatten(),
-                new Linear(64 * 7 * 7, 128, gen), new ReLU(),
-                new Linear(128, 10, gen));
+                new Linear(64 * 7 * 7, 128, gen), new ReLU());
+        if (dropout > 0) net.add(new Dropout(dropout, new Generator(gen.nextLong())));
+        return net.add(new Linear(128, 10, gen));
     }
 
     /** {@link #fashionCnn(Generator)} with the default generator ({@link Init#newDefaultGenerator()}). */

@@ -21,6 +21,8 @@ import org.jgrad.nn.Models;
 import org.jgrad.nn.Module;
 import org.jgrad.nn.Sequential;
 import org.jgrad.optim.SGD;
+import org.jgrad.optim.lr.CosineAnnealingLR;
+import org.jgrad.data.Transforms;
 
 /**
  * Trains the standard small CNN ({@link Models#fashionCnn}) on Fashion-MNIST with SGD and momentum,
@@ -38,8 +40,17 @@ import org.jgrad.optim.SGD;
 public final class FashionCnn {
     private FashionCnn() {}
 
+    /**
+     * The plain recipe by default; {@code augment} (random 28×28 crop of the 2-padded image and a
+     * horizontal flip), {@code dropout} before the last Linear, {@code cosine} (learning rate annealed
+     * over the epochs, Nesterov momentum, label smoothing 0.1) are the "more epochs" recipe.
+     */
     public record Config(int epochs, double lr, double momentum, int batchSize, long seed, Path data, int limit,
-                         Path images) {
+                         Path images, boolean augment, double dropout, boolean cosine) {
+        public Config(int epochs, double lr, double momentum, int batchSize, long seed, Path data, int limit, Path images) {
+            this(epochs, lr, momentum, batchSize, seed, data, limit, images, false, 0, false);
+        }
+
         public static Config defaults() {
             return new Config(3, 0.05, 0.9, 128, 0, null, 0, null);
         }
@@ -56,20 +67,31 @@ public final class FashionCnn {
             String a = args[i];
             if (a.equals("-h") || a.equals("--help")) {
                 System.out.println("usage: jgrad cnn [--epochs 3] [--lr 0.05] [--momentum 0.9] [--batch 128] [--seed 0]"
-                        + " [--data DIR] [--limit N] [--threads N] [--images DIR]");
+                        + " [--data DIR] [--limit N] [--threads N] [--images DIR] [--augment] [--dropout P] [--cosine]");
                 return;
+            }
+            if (a.equals("--augment") || a.equals("--cosine")) {
+                c = new Config(c.epochs(), c.lr(), c.momentum(), c.batchSize(), c.seed(), c.data(), c.limit(), c.images(),
+                        c.augment() || a.equals("--augment"), c.dropout(), c.cosine() || a.equals("--cosine"));
+                continue;
+            }
+            if (a.equals("--dropout")) {
+                if (i + 1 >= args.length) throw new IllegalArgumentException("cnn: option --dropout needs a value");
+                c = new Config(c.epochs(), c.lr(), c.momentum(), c.batchSize(), c.seed(), c.data(), c.limit(), c.images(),
+                        c.augment(), Double.parseDouble(args[++i]), c.cosine());
+                continue;
             }
             if (i + 1 >= args.length) throw new IllegalArgumentException("cnn: option " + a + " needs a value");
             String v = args[++i];
             c = switch (a) {
-                case "--epochs" -> new Config(Integer.parseInt(v), c.lr(), c.momentum(), c.batchSize(), c.seed(), c.data(), c.limit(), c.images());
-                case "--lr" -> new Config(c.epochs(), Double.parseDouble(v), c.momentum(), c.batchSize(), c.seed(), c.data(), c.limit(), c.images());
-                case "--momentum" -> new Config(c.epochs(), c.lr(), Double.parseDouble(v), c.batchSize(), c.seed(), c.data(), c.limit(), c.images());
-                case "--batch" -> new Config(c.epochs(), c.lr(), c.momentum(), Integer.parseInt(v), c.seed(), c.data(), c.limit(), c.images());
-                case "--seed" -> new Config(c.epochs(), c.lr(), c.momentum(), c.batchSize(), Long.parseLong(v), c.data(), c.limit(), c.images());
-                case "--data" -> new Config(c.epochs(), c.lr(), c.momentum(), c.batchSize(), c.seed(), Path.of(v), c.limit(), c.images());
-                case "--limit" -> new Config(c.epochs(), c.lr(), c.momentum(), c.batchSize(), c.seed(), c.data(), Integer.parseInt(v), c.images());
-                case "--images" -> new Config(c.epochs(), c.lr(), c.momentum(), c.batchSize(), c.seed(), c.data(), c.limit(), Path.of(v));
+                case "--epochs" -> new Config(Integer.parseInt(v), c.lr(), c.momentum(), c.batchSize(), c.seed(), c.data(), c.limit(), c.images(), c.augment(), c.dropout(), c.cosine());
+                case "--lr" -> new Config(c.epochs(), Double.parseDouble(v), c.momentum(), c.batchSize(), c.seed(), c.data(), c.limit(), c.images(), c.augment(), c.dropout(), c.cosine());
+                case "--momentum" -> new Config(c.epochs(), c.lr(), Double.parseDouble(v), c.batchSize(), c.seed(), c.data(), c.limit(), c.images(), c.augment(), c.dropout(), c.cosine());
+                case "--batch" -> new Config(c.epochs(), c.lr(), c.momentum(), Integer.parseInt(v), c.seed(), c.data(), c.limit(), c.images(), c.augment(), c.dropout(), c.cosine());
+                case "--seed" -> new Config(c.epochs(), c.lr(), c.momentum(), c.batchSize(), Long.parseLong(v), c.data(), c.limit(), c.images(), c.augment(), c.dropout(), c.cosine());
+                case "--data" -> new Config(c.epochs(), c.lr(), c.momentum(), c.batchSize(), c.seed(), Path.of(v), c.limit(), c.images(), c.augment(), c.dropout(), c.cosine());
+                case "--limit" -> new Config(c.epochs(), c.lr(), c.momentum(), c.batchSize(), c.seed(), c.data(), Integer.parseInt(v), c.images(), c.augment(), c.dropout(), c.cosine());
+                case "--images" -> new Config(c.epochs(), c.lr(), c.momentum(), c.batchSize(), c.seed(), c.data(), c.limit(), Path.of(v), c.augment(), c.dropout(), c.cosine());
                 case "--threads" -> {
                     Threads.set(Integer.parseInt(v));
                     yield c;
@@ -89,13 +111,17 @@ public final class FashionCnn {
 
     /** Trains a fresh {@link Models#fashionCnn} seeded by {@code c.seed()} and evaluates it after every epoch. */
     public static Result train(Config c, TensorDataset train, TensorDataset test, PrintStream out) {
-        Sequential model = Models.fashionCnn(new Generator(c.seed()));
-        SGD opt = new SGD(model.parameters(), SGD.Options.of(c.lr()).withMomentum(c.momentum()));
+        Sequential model = Models.fashionCnn(new Generator(c.seed()), c.dropout());
+        SGD opt = new SGD(model.parameters(), SGD.Options.of(c.lr()).withMomentum(c.momentum()).withNesterov(c.cosine()));
+        CosineAnnealingLR schedule = c.cosine() ? new CosineAnnealingLR(opt, c.epochs()) : null;
+        Losses.CrossEntropyOptions lossOptions = Losses.CrossEntropyOptions.defaults().labelSmoothing(c.cosine() ? 0.1 : 0);
+        DataLoader.Builder loaderBuilder = DataLoader.builder(train).batchSize(c.batchSize()).shuffle(true).seed(c.seed());
+        if (c.augment()) loaderBuilder.transform(Transforms.randomCrop(28, 2).andThen(Transforms.randomHorizontalFlip(0.5)));
         out.println(model);
         out.printf(Locale.ROOT, "parameters: %,d; %d training images, batch %d, SGD lr %s momentum %s, %d threads%n",
                 model.parameterCount(), train.size(), c.batchSize(), c.lr(), c.momentum(), Threads.get());
         List<Epoch> epochs = new ArrayList<>();
-        try (DataLoader loader = DataLoader.builder(train).batchSize(c.batchSize()).shuffle(true).seed(c.seed()).build()) {
+        try (DataLoader loader = loaderBuilder.build()) {
             for (int e = 1; e <= c.epochs(); e++) {
                 model.train();
                 long t0 = System.nanoTime();
@@ -103,13 +129,14 @@ public final class FashionCnn {
                 int seen = 0;
                 for (Batch b : loader) {
                     opt.zeroGrad();
-                    Tensor loss = Losses.crossEntropy(model.call(b.features()), b.labels());
+                    Tensor loss = Losses.crossEntropy(model.call(b.features()), b.labels(), lossOptions);
                     loss.backward();
                     opt.step();
                     lossSum += loss.item() * b.size();
                     seen += b.size();
                 }
                 double seconds = (System.nanoTime() - t0) / 1e9;
+                if (schedule != null) schedule.step();
                 double acc = accuracy(model, test);
                 Epoch ep = new Epoch(e, lossSum / seen, acc, seconds);
                 epochs.add(ep);
