@@ -66,7 +66,7 @@ record ModelSpec(String type, int[] inputShape, int[] hidden, String activation,
             throw new UsageException("--model cnn takes 28x28 grey images in 10 classes (fashion-mnist, mnist), not inputs of shape "
                     + Arrays.toString(inputShape) + " in " + numClasses + " classes");
         }
-        return org.jgrad.nn.Models.fashionCnn(gen);
+        return org.jgrad.nn.Models.fashionCnn(gen, dropout);
     }
 
     private static Module activation(String name) throws UsageException {
@@ -95,6 +95,7 @@ record ModelSpec(String type, int[] inputShape, int[] hidden, String activation,
                 yield sb.toString();
             }
             case "logreg" -> "logreg " + inputSize() + "-" + numClasses;
+            case "cnn" -> "cnn " + join(inputShape, "x") + " -> " + numClasses + (dropout > 0 ? " dropout " + dropout : "");
             default -> type + " " + join(inputShape, "x") + " -> " + numClasses;
         };
     }

@@ -51,6 +51,15 @@ class CliErrorsTest {
     }
 
     @Test
+    void augmentationNamesAndData() {
+        assertUsageError(CliRunner.run("train", "--augment", "flip,spin"),
+                "--augment: expected none or a comma-separated list of flip, crop, got 'flip,spin'");
+        assertUsageError(CliRunner.run("train", "--augment", "flip,flip"), "--augment: 'flip' is given twice in 'flip,flip'");
+        assertUsageError(CliRunner.run("train", "--dataset", "moons", "--augment", "flip"),
+                "--augment works on images; moons has inputs of shape [2]");
+    }
+
+    @Test
     void missingArguments() {
         assertUsageError(CliRunner.run("eval"), "missing --model FILE");
         assertUsageError(CliRunner.run("info"), "missing the model FILE");

@@ -90,6 +90,38 @@ class TrainCommandTest {
     }
 
     @Test
+    void theCnnTrainsWithAugmentationAndDropoutAndItsFileEvaluatesTheSame(@TempDir Path dir) {
+        Path file = dir.resolve("cnn.safetensors");
+        CliRunner r = CliRunner.run("train", "--model", "cnn", "--epochs", "1", "--lr", "0.05", "--dropout", "0.3",
+                "--augment", "flip,crop", "--threads", "2", "--save", file.toString());
+        assertEquals(0, r.status(), r::toString);
+        // conv 1→32 3×3 (320) + conv 32→64 3×3 (18,496) + Linear 3136→128 (401,536) + Linear 128→10 (1,290)
+        assertTrue(r.out().contains("model: cnn 1x28x28 -> 10 dropout 0.3, 421,642 parameters"), r::toString);
+        assertTrue(r.out().contains("; augmentation: flip, crop"), r::toString);
+        Matcher m = r.outLines().stream().map(EPOCH::matcher).filter(Matcher::matches).findFirst().orElseThrow();
+        double testAcc = Double.parseDouble(m.group(5));
+        // One epoch on the 6,000-image sample: far above chance; the full set reaches about 0.88.
+        assertTrue(testAcc > 0.6, "cnn test accuracy after one epoch on the sample: " + testAcc);
+
+        // The file holds the dropout layer's place in the network: eval rebuilds it and, in evaluation
+        // mode (no dropout, no augmentation), gets the same accuracy.
+        CliRunner eval = CliRunner.run("eval", "--model", file.toString());
+        assertEquals(0, eval.status(), eval::toString);
+        assertEquals(String.format(java.util.Locale.ROOT, "test accuracy: %.4f", testAcc), eval.outLines().getLast(), eval::toString);
+    }
+
+    @Test
+    void augmentationChangesTheBatchesButASeedStillRepeatsTheRun() {
+        String[] plain = {"train", "--model", "logreg", "--epochs", "1", "--seed", "3"};
+        String[] flipped = {"train", "--model", "logreg", "--epochs", "1", "--seed", "3", "--augment", "flip"};
+        CliRunner a = CliRunner.run(plain), b = CliRunner.run(flipped), c = CliRunner.run(flipped);
+        assertEquals(0, b.status(), b::toString);
+        assertNotEquals(withoutTimes(a.out()).replace("; augmentation: flip", ""), withoutTimes(b.out()).replace("; augmentation: flip", ""),
+                "flipped images must change the training");
+        assertEquals(withoutTimes(b.out()), withoutTimes(c.out()));
+    }
+
+    @Test
     void moonsAreLearnedAlmostPerfectly() {
         CliRunner r = CliRunner.run("train", "--dataset", "moons", "--epochs", "20");
         assertEquals(0, r.status(), r::toString);
