@@ -99,4 +99,77 @@ class FusedOpsTest {
         Tensor y = Tensor.of(new double[] {-1.5, -0.3, 0.4, 2.0, -0.7, 1.1}, 2, 3).requiresGrad(true);
         GradCheck.check(in -> in.get(0).relu().mul(in.get(0)).sum(), y);
     }
+    /** The chain that {@link Fused#crossEntropy} replaces, from separate ops: log-softmax, pick, smooth, reduce. */
+    private static Tensor composedCrossEntropy(Tensor x, long[] t, double eps, long ignore, boolean mean) {
+        int n = x.size(0), c = x.size(1);
+        Tensor logp = x.logSoftmax(1);
+        double[] q = new double[n * c];
+        int kept = 0;
+        for (int i = 0; i < n; i++) {
+            if (t[i] == ignore) continue;
+            kept++;
+            for (int j = 0; j < c; j++) q[i * c + j] = eps / c + (j == t[i] ? 1 - eps : 0);
+        }
+        Tensor total = logp.mul(Tensor.of(q, n, c).to(x.dtype())).sum().neg();
+        return mean ? total.div(kept) : total;
+    }
+
+    @Test
+    void crossEntropyMatchesTheComposedChainInValueAndGradients() {
+        Generator gen = new Generator(13);
+        for (int[] nc : new int[][] {{1, 1}, {1, 5}, {7, 3}, {33, 10}, {128, 10}}) {
+            int n = nc[0], c = nc[1];
+            for (double eps : new double[] {0, 0.1, 1}) {
+                for (boolean mean : new boolean[] {true, false}) {
+                    long[] t = new long[n];
+                    for (int i = 0; i < n; i++) t[i] = gen.nextInt(c);
+                    if (n > 3) t[2] = -100; // one ignored target
+                    Tensor x = Tensor.randn(gen, n, c).mul(4).to(DType.FLOAT64).requiresGrad(true);
+                    Tensor targets = Tensor.of(t, n);
+                    String what = n + "x" + c + " eps " + eps + (mean ? " mean" : " sum");
+                    Tensor fused = Fused.crossEntropy(x, targets, eps, -100, mean);
+                    assertEquals(composedCrossEntropy(x, t, eps, -100, mean).item(), fused.item(), 1e-12, what);
+                    double[] gf = Autograd.grad(fused, List.of(x), false).get(0).toDoubleArray();
+                    double[] gc = Autograd.grad(composedCrossEntropy(x, t, eps, -100, mean), List.of(x), false).get(0).toDoubleArray();
+                    assertArrayEquals(gc, gf, 1e-12, what);
+                    if (n > 3) for (int j = 0; j < c; j++) assertEquals(0, gf[2 * c + j], what + ": the ignored row has no gradient");
+                    // float32 runs the same kernels in single precision.
+                    Tensor x32 = x.detach().to(DType.FLOAT32).requiresGrad(true);
+                    Tensor f32 = Fused.crossEntropy(x32, targets, eps, -100, mean);
+                    assertEquals(DType.FLOAT32, f32.dtype());
+                    assertEquals(fused.item(), f32.item(), 1e-5 * (1 + Math.abs(fused.item())), what);
+                    assertArrayEquals(gf, Autograd.grad(f32, List.of(x32), false).get(0).toDoubleArray(), 1e-5, what);
+                }
+            }
+        }
+    }
+
+    @Test
+    void crossEntropyPassesGradCheckToSecondOrder() {
+        Generator gen = new Generator(14);
+        for (int[] nc : new int[][] {{1, 2}, {5, 4}, {9, 7}}) {
+            int n = nc[0], c = nc[1];
+            long[] t = new long[n];
+            for (int i = 0; i < n; i++) t[i] = gen.nextInt(c);
+            if (n > 1) t[n - 1] = 3_000; // ignored, with a custom ignoreIndex
+            Tensor targets = Tensor.of(t, n);
+            Tensor x = Tensor.randn(gen, n, c).mul(2).to(DType.FLOAT64).requiresGrad(true);
+            for (double eps : new double[] {0, 0.2}) {
+                GradCheck.check(in -> Fused.crossEntropy(in.get(0), targets, eps, 3_000, true), x);
+                GradCheck.check(in -> Fused.crossEntropy(in.get(0), targets, eps, 3_000, false).mul(0.5), x);
+                GradCheck.checkSecondOrder(in -> Fused.crossEntropy(in.get(0), targets, eps, 3_000, true), x);
+            }
+        }
+    }
+
+    @Test
+    void crossEntropyRefusesWhatItCannotComputeAndNamesTheShapes() {
+        Tensor x = Tensor.zeros(4, 3);
+        var e = assertThrows(IllegalArgumentException.class, () -> Fused.crossEntropy(x, Tensor.of(new long[] {0, 1, 2}, 3), 0, -100, true));
+        assertEquals("crossEntropy: logits [4, 3] need int64 class index targets of shape [4], got int64 [3]", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Fused.crossEntropy(x, Tensor.of(new long[] {0, 1, 3, 0}, 4), 0, -100, true));
+        assertTrue(e.getMessage().startsWith("crossEntropy: target 3 (at flat index 2 of targets [4]) is out of range for 3 classes"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Fused.crossEntropy(Tensor.zeros(2, 3, 4), Tensor.of(new long[] {0, 1}, 2), 0, -100, true));
+        assertEquals("crossEntropy: the fused form takes floating logits [N, C], got float32 [2, 3, 4]", e.getMessage());
+    }
 }

@@ -3,6 +3,7 @@ package org.jgrad.nn;
 import java.util.Arrays;
 import java.util.Objects;
 import org.jgrad.DType;
+import org.jgrad.Fused;
 import org.jgrad.Function;
 import org.jgrad.Tensor;
 
@@ -369,8 +370,13 @@ public final class Losses {
         }
         int classes = logits.size(1);
         Tensor weight = classWeight(op, "logits", options.weight(), logits);
-        Tensor logp = logits.logSoftmax(1);
         double eps = options.labelSmoothing();
+        if (logits.dim() == 2 && weight == null && options.reduction() != Reduction.NONE && targets.dtype() == DType.INT64
+                && targets.dim() == 1 && targets.size(0) == logits.size(0)) {
+            // The training step's case: one fused op instead of log-softmax, gather, smoothing and mean.
+            return Fused.crossEntropy(logits, targets, eps, options.ignoreIndex(), options.reduction() == Reduction.MEAN);
+        }
+        Tensor logp = logits.logSoftmax(1);
         if (targets.dtype() != DType.INT64) {
             if (!Arrays.equals(targets.shape(), logits.shape())) {
                 throw new IllegalArgumentException(op + ": targets " + str(targets) + " are " + targets.dtype()
