@@ -124,4 +124,104 @@ public final class Fused {
         for (int i = 0; i < t.length; i++) keep[i] = t[i] == ignoreIndex ? 0 : 1;
         return Tensor.of(keep, t.length, 1).to(dtype);
     }
+    /**
+     * x·Wᵀ + b for x [N, in], W [out, in] and b [out] (or null), followed by ReLU when {@code relu}:
+     * torch.nn.functional.linear (and relu) as one op. The bias is written into the output before the
+     * product accumulates onto it, ReLU is applied in place, and the backward masks the gradient and
+     * runs the two products (dx = g'·W, dW = g'ᵀ·x) and the column sums (db) on it directly: no
+     * transposed view, no broadcast add, no separate activation node and its temporaries.
+     */
+    public static Tensor linear(Tensor x, Tensor weight, Tensor bias, boolean relu) {
+        String op = relu ? "linear+relu" : "linear";
+        int[] xs = x.shape(), ws = weight.shape();
+        if (xs.length != 2 || ws.length != 2 || xs[1] != ws[1]) {
+            throw new IllegalArgumentException(op + ": expected input [N, in] and weight [out, in], got input "
+                    + Arrays.toString(xs) + " and weight " + Arrays.toString(ws));
+        }
+        if (bias != null && (bias.dim() != 1 || bias.size(0) != ws[0])) {
+            throw new IllegalArgumentException(op + ": expected bias [" + ws[0] + "] for weight " + Arrays.toString(ws)
+                    + ", got " + Arrays.toString(bias.shape()));
+        }
+        DType dtype = weight.dtype();
+        if (!dtype.isFloatingPoint() || x.dtype() != dtype || (bias != null && bias.dtype() != dtype)) {
+            throw new IllegalArgumentException(op + ": input, weight and bias must have one floating dtype, got "
+                    + x.dtype() + ", " + weight.dtype() + (bias == null ? "" : ", " + bias.dtype()));
+        }
+        int n = xs[0], in = xs[1], out = ws[0];
+        Tensor xc = x.rawContiguous(dtype), wc = weight.rawContiguous(dtype);
+        Tensor y = Tensor.empty(dtype, new int[] {n, out});
+        Kernels k = Kernels.get();
+        if (bias != null) {
+            Tensor bc = bias.rawContiguous(dtype);
+            for (int i = 0; i < n; i++) {
+                if (dtype == DType.FLOAT32) System.arraycopy(bc.storage.f, bc.offset, y.storage.f, i * out, out);
+                else System.arraycopy(bc.storage.d, bc.offset, y.storage.d, i * out, out);
+            }
+        }
+        if (n > 0 && out > 0) {
+            if (dtype == DType.FLOAT32) {
+                k.gemm(false, true, n, out, in, xc.storage.f, xc.offset, in, wc.storage.f, wc.offset, in, y.storage.f, 0, out, bias != null);
+                if (relu) k.unary(UnaryOp.RELU, y.storage.f, 0, y.storage.f, 0, n * out, 0, 0);
+            } else {
+                k.gemm(false, true, n, out, in, xc.storage.d, xc.offset, in, wc.storage.d, wc.offset, in, y.storage.d, 0, out, bias != null);
+                if (relu) k.unary(UnaryOp.RELU, y.storage.d, 0, y.storage.d, 0, n * out, 0, 0);
+            }
+        }
+        Tensor[] inputs = bias == null ? new Tensor[] {x, weight} : new Tensor[] {x, weight, bias};
+        return Tensor.record(op, y, inputs, new Tensor[] {x, weight, y}, g -> {
+            if (Autograd.isGradEnabled()) {
+                // Recorded backward: composed ops, so that it can be differentiated again.
+                Tensor gy = relu ? g.mul(y.gt(0)) : g;
+                Tensor[] grads = new Tensor[inputs.length];
+                if (x.requiresGrad()) grads[0] = gy.matmul(weight);
+                if (weight.requiresGrad()) grads[1] = gy.t().matmul(x);
+                if (bias != null && bias.requiresGrad()) grads[2] = gy.sum(new int[] {0}, false);
+                return grads;
+            }
+            Tensor gy = g.rawContiguous(dtype);
+            if (relu) {
+                // g' = g where the output is positive: a fresh tensor, g may be shared with other uses.
+                Tensor masked = Tensor.empty(dtype, new int[] {n, out});
+                if (dtype == DType.FLOAT32) {
+                    float[] src = gy.storage.f, yv = y.storage.f, dst = masked.storage.f;
+                    for (int i = 0, o = gy.offset; i < n * out; i++) dst[i] = yv[i] > 0 ? src[o + i] : 0f;
+                } else {
+                    double[] src = gy.storage.d, yv = y.storage.d, dst = masked.storage.d;
+                    for (int i = 0, o = gy.offset; i < n * out; i++) dst[i] = yv[i] > 0 ? src[o + i] : 0.0;
+                }
+                gy = masked;
+            }
+            Tensor[] grads = new Tensor[inputs.length];
+            if (x.requiresGrad()) {
+                Tensor dx = Tensor.empty(dtype, new int[] {n, in});
+                if (dtype == DType.FLOAT32) k.gemm(false, false, n, in, out, gy.storage.f, gy.offset, out, wc.storage.f, wc.offset, in, dx.storage.f, 0, in, false);
+                else k.gemm(false, false, n, in, out, gy.storage.d, gy.offset, out, wc.storage.d, wc.offset, in, dx.storage.d, 0, in, false);
+                grads[0] = dx;
+            }
+            if (weight.requiresGrad()) {
+                Tensor dw = Tensor.empty(dtype, new int[] {out, in});
+                if (dtype == DType.FLOAT32) k.gemm(true, false, out, in, n, gy.storage.f, gy.offset, out, xc.storage.f, xc.offset, in, dw.storage.f, 0, in, false);
+                else k.gemm(true, false, out, in, n, gy.storage.d, gy.offset, out, xc.storage.d, xc.offset, in, dw.storage.d, 0, in, false);
+                grads[1] = dw;
+            }
+            if (bias != null && bias.requiresGrad()) grads[2] = columnSums(gy, n, out);
+            return grads;
+        });
+    }
+
+    /** Σ_i g[i, j] for a contiguous [n, cols] g, accumulated in double. */
+    private static Tensor columnSums(Tensor g, int n, int cols) {
+        double[] acc = new double[cols];
+        for (int i = 0; i < n; i++) {
+            int base = g.offset + i * cols;
+            if (g.dtype() == DType.FLOAT32) {
+                float[] v = g.storage.f;
+                for (int j = 0; j < cols; j++) acc[j] += v[base + j];
+            } else {
+                double[] v = g.storage.d;
+                for (int j = 0; j < cols; j++) acc[j] += v[base + j];
+            }
+        }
+        return Tensor.of(acc, cols).to(g.dtype());
+    }
 }

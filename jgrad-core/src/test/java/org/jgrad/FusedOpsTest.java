@@ -172,4 +172,70 @@ class FusedOpsTest {
         e = assertThrows(IllegalArgumentException.class, () -> Fused.crossEntropy(Tensor.zeros(2, 3, 4), Tensor.of(new long[] {0, 1}, 2), 0, -100, true));
         assertEquals("crossEntropy: the fused form takes floating logits [N, C], got float32 [2, 3, 4]", e.getMessage());
     }
+    @Test
+    void linearMatchesMatmulAddReluInValueAndGradients() {
+        Generator gen = new Generator(15);
+        for (int[] sz : new int[][] {{1, 1, 1}, {3, 5, 2}, {17, 33, 9}, {128, 64, 40}}) {
+            int n = sz[0], in = sz[1], out = sz[2];
+            for (boolean withBias : new boolean[] {true, false}) {
+                for (boolean relu : new boolean[] {true, false}) {
+                    String what = n + "x" + in + "->" + out + (withBias ? " bias" : "") + (relu ? " relu" : "");
+                    // The input is a transposed view: the fused op must read strided inputs too.
+                    Tensor x = Tensor.randn(gen, in, n).to(DType.FLOAT64).t().requiresGrad(true);
+                    Tensor w = Tensor.randn(gen, out, in).to(DType.FLOAT64).requiresGrad(true);
+                    Tensor b = withBias ? Tensor.randn(gen, out).to(DType.FLOAT64).requiresGrad(true) : null;
+                    Tensor upstream = Tensor.randn(gen, n, out).to(DType.FLOAT64);
+                    Tensor fused = Fused.linear(x, w, b, relu);
+                    Tensor ref = x.matmul(w.t());
+                    if (b != null) ref = ref.add(b);
+                    if (relu) ref = ref.relu();
+                    assertArrayEquals(ref.toDoubleArray(), fused.toDoubleArray(), 1e-12, what);
+                    List<Tensor> wrt = b == null ? List.of(x, w) : List.of(x, w, b);
+                    List<Tensor> gf = Autograd.grad(fused.mul(upstream).sum(), wrt, false);
+                    List<Tensor> gc = Autograd.grad(ref.mul(upstream).sum(), wrt, false);
+                    for (int j = 0; j < wrt.size(); j++) {
+                        assertArrayEquals(gc.get(j).toDoubleArray(), gf.get(j).toDoubleArray(), 1e-12, what + " gradient " + j);
+                    }
+                    // float32 against float64.
+                    Tensor f32 = Fused.linear(x.detach().to(DType.FLOAT32), w.detach().to(DType.FLOAT32),
+                            b == null ? null : b.detach().to(DType.FLOAT32), relu);
+                    assertEquals(DType.FLOAT32, f32.dtype());
+                    assertArrayEquals(fused.toDoubleArray(), f32.toDoubleArray(), 1e-4 * Math.sqrt(in), what);
+                }
+            }
+        }
+    }
+
+    @Test
+    void linearPassesGradCheckToSecondOrder() {
+        Generator gen = new Generator(16);
+        Tensor x = Tensor.randn(gen, 4, 5).to(DType.FLOAT64).requiresGrad(true);
+        Tensor w = Tensor.randn(gen, 3, 5).to(DType.FLOAT64).requiresGrad(true);
+        Tensor b = Tensor.randn(gen, 3).to(DType.FLOAT64).requiresGrad(true);
+        Tensor up = Tensor.randn(gen, 4, 3).to(DType.FLOAT64);
+        for (boolean relu : new boolean[] {false, true}) {
+            GradCheck.check(in -> Fused.linear(in.get(0), in.get(1), in.get(2), relu).mul(up).sum(), x, w, b);
+            GradCheck.check(in -> Fused.linear(in.get(0), in.get(1), null, relu).mul(up).sum(), x, w);
+            // Squared so that the second derivative is not zero: it crosses the product twice.
+            GradCheck.checkSecondOrder(in -> {
+                Tensor y = Fused.linear(in.get(0), in.get(1), in.get(2), relu);
+                return y.mul(y).sum();
+            }, x, w, b);
+        }
+        // Only some inputs need a gradient: the others get none and cost nothing.
+        Tensor frozen = w.detach();
+        List<Tensor> g = Autograd.grad(Fused.linear(x, frozen, b, true).sum(), List.of(x, b), false);
+        assertEquals(2, g.size());
+        assertArrayEquals(new int[] {4, 5}, g.get(0).shape());
+    }
+
+    @Test
+    void linearRefusesMismatchedShapesAndDtypes() {
+        var e = assertThrows(IllegalArgumentException.class, () -> Fused.linear(Tensor.zeros(128, 784), Tensor.zeros(10, 256), null, true));
+        assertEquals("linear+relu: expected input [N, in] and weight [out, in], got input [128, 784] and weight [10, 256]", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Fused.linear(Tensor.zeros(2, 3), Tensor.zeros(4, 3), Tensor.zeros(3), false));
+        assertEquals("linear: expected bias [4] for weight [4, 3], got [3]", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Fused.linear(Tensor.zeros(DType.FLOAT64, 2, 3), Tensor.zeros(4, 3), null, false));
+        assertEquals("linear: input, weight and bias must have one floating dtype, got float64, float32", e.getMessage());
+    }
 }

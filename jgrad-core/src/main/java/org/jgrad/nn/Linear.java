@@ -1,6 +1,7 @@
 package org.jgrad.nn;
 
 import java.util.Arrays;
+import org.jgrad.Fused;
 import org.jgrad.Generator;
 import org.jgrad.Tensor;
 import org.jgrad.nn.init.FanMode;
@@ -72,9 +73,19 @@ public final class Linear extends Module {
             throw new IllegalArgumentException("Linear: expected input of shape [*, " + inFeatures + "], got "
                     + Arrays.toString(s));
         }
-        Tensor y = x.matmul(weight().t());
+        return forward(x, false);
+    }
+
+    /**
+     * The layer, followed by ReLU when {@code relu}. A batch [N, in] of the weight's dtype takes
+     * {@link Fused#linear}: one op for product, bias and activation; other inputs the composed ops.
+     */
+    Tensor forward(Tensor x, boolean relu) {
         Tensor b = bias();
-        return b == null ? y : y.add(b);
+        if (x.dim() == 2 && x.dtype() == weight().dtype()) return Fused.linear(x, weight(), b, relu);
+        Tensor y = x.matmul(weight().t());
+        if (b != null) y = y.add(b);
+        return relu ? Activations.relu(y) : y;
     }
 
     @Override

@@ -46,6 +46,11 @@ public abstract class Module {
     /** The computation of this module on one input. */
     public abstract Tensor forward(Tensor input);
 
+    /** True when a forward hook is registered, which a container must then call through {@link #call}. */
+    final boolean hasForwardHooks() {
+        return !forwardHooks.isEmpty();
+    }
+
     /** Runs {@link #forward(Tensor)} and then every forward hook, in registration order. */
     public final Tensor call(Tensor input) {
         Tensor output = forward(input);

@@ -7,7 +7,9 @@ import org.jgrad.Tensor;
 
 /**
  * Modules applied one after another, registered under the names {@code 0, 1, 2, ...} (so the
- * state-dict names are PyTorch's {@code 0.weight}, {@code 2.bias}).
+ * state-dict names are PyTorch's {@code 0.weight}, {@code 2.bias}). A {@link Linear} directly followed
+ * by a {@link ReLU} runs as one fused op ({@link org.jgrad.Fused#linear}) unless a forward hook
+ * watches either of them.
  */
 public final class Sequential extends Module implements Iterable<Module> {
     private final List<Module> layers = new ArrayList<>();
@@ -42,7 +44,18 @@ public final class Sequential extends Module implements Iterable<Module> {
     @Override
     public Tensor forward(Tensor input) {
         Tensor x = input;
-        for (Module m : layers) x = m.call(x);
+        for (int i = 0; i < layers.size(); i++) {
+            Module m = layers.get(i);
+            // Linear then ReLU, neither observed by a hook: one fused op (the same values and
+            // gradients, one graph node "linear+relu" instead of three; see Fused.linear).
+            if (m instanceof Linear linear && i + 1 < layers.size() && layers.get(i + 1) instanceof ReLU relu
+                    && !linear.hasForwardHooks() && !relu.hasForwardHooks()) {
+                x = linear.forward(x, true);
+                i++;
+                continue;
+            }
+            x = m.call(x);
+        }
         return x;
     }
 }

@@ -176,6 +176,29 @@ class ModuleTest {
     }
 
     @Test
+    void sequentialFusesLinearAndReluUnlessAHookWatches() {
+        Generator gen = new Generator(21);
+        Sequential m = new Sequential(new Linear(6, 8, gen), new ReLU(), new Linear(8, 8, gen), new ReLU(), new Linear(8, 3, gen));
+        Tensor x = Tensor.randn(gen, 9, 6);
+        Tensor fused = m.call(x);
+        // The last Linear has no ReLU after it; the two before run fused, one node each.
+        assertEquals("linear", fused.gradFnName());
+        fused.sum().backward();
+        Map<String, float[]> fusedGrads = new LinkedHashMap<>();
+        m.namedParameters().forEach((name, p) -> fusedGrads.put(name, p.grad().toFloatArray()));
+
+        // A hook on the first ReLU must see its input and output: that pair then runs unfused, as separate modules.
+        List<String> seen = new ArrayList<>();
+        m.get(1).registerForwardHook((mod, in, out) -> seen.add(in.gradFnName() + " -> " + out.gradFnName()));
+        m.zeroGrad();
+        Tensor plain = m.call(x);
+        assertEquals(List.of("linear -> relu"), seen);
+        assertArrayEquals(fused.toFloatArray(), plain.toFloatArray(), 1e-6f);
+        plain.sum().backward();
+        m.namedParameters().forEach((name, p) -> assertArrayEquals(fusedGrads.get(name), p.grad().toFloatArray(), 1e-5f, name));
+    }
+
+    @Test
     void zeroGradClearsEveryParameter() {
         Sequential m = mlpSmall(8);
         m.call(Tensor.randn(new Generator(1), 4, 5)).sum().backward();
