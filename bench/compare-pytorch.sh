@@ -25,6 +25,8 @@ for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25*; do
 done
 [[ -n "$JAVA" ]] || { echo "compare-pytorch: no JDK 25 found (set JAVA_HOME)" >&2; exit 1; }
 
+. bench/openblas-env.sh
+
 jar="jgrad-bench/target/benchmarks.jar"
 if [[ ! -f "$jar" ]]; then
   ./mvnw -B -q -DskipTests package -pl jgrad-bench -am >&2

@@ -37,8 +37,12 @@ final class NativeBlas {
     static final int ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112;
 
     private final String library;
-    /** Multiply-adds up to which the arrays are passed in place (see {@link #critical}); 256³. */
-    static final long CRITICAL_MAX_MACS = 1L << 24;
+    /**
+     * Multiply-adds up to which the arrays are passed in place (see {@link #critical}): 512³, about a
+     * millisecond for OpenBLAS on two cores. The MLP's products (128·256·784) were copied below the old
+     * bound of 256³, and the copies made jgrad's step slower than PyTorch's on the same library.
+     */
+    static final long CRITICAL_MAX_MACS = 1L << 27;
 
     private final MethodHandle sgemmCritical, dgemmCritical; // heap segments allowed
     private final MethodHandle sgemm, dgemm;                 // off-heap segments only

@@ -30,6 +30,10 @@ import java.util.function.Consumer;
  * ({@code OPENBLAS_NUM_THREADS}, else one per core) applies. When loading fails, the reason (every
  * path tried and why it failed) is logged and the pure-Java kernels are used.
  *
+ * <p>OpenBLAS picks its kernels by CPU model. Debian 12's OpenBLAS 0.3.21 does not know AMD Zen 5
+ * and falls back to its AVX2 ("Haswell") kernels at half the speed; {@code OPENBLAS_CORETYPE=SkylakeX}
+ * in the environment selects the AVX-512 ones ({@code OPENBLAS_VERBOSE=2} prints the choice).
+ *
  * <p>Layouts BLAS rejects (a leading dimension smaller than a row, as in a zero-stride broadcast)
  * and empty inner dimensions go to the base kernels, so results never depend on what BLAS would do
  * with them.

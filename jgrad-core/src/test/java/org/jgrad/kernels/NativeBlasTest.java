@@ -132,15 +132,15 @@ class NativeBlasTest {
         // Past OpenBLAS's small-matrix path and its cache blocking, so the packed and threaded code runs,
         // and past the size where the operands are copied off-heap instead of passed in place.
         Kernels blas = nativeKernels();
-        assertTrue(!NativeBlas.critical(257, 263, 301) && NativeBlas.critical(37, 37, 37));
+        assertTrue(!NativeBlas.critical(520, 521, 523) && NativeBlas.critical(257, 263, 301));
         SplittableRandom r = new SplittableRandom(7);
         for (int t = 0; t < 4; t++) {
             Problem p = Problem.random(r, (t & 1) != 0, (t & 2) != 0, 300);
             compareFloat(blas, p);
             compareDouble(blas, p);
         }
-        Problem square = new Problem(false, false, 257, 263, 301, 3, 301, 1, 263, 2, 263, false,
-                Problem.fill(r, 3 + 257 * 301), Problem.fill(r, 1 + 301 * 263), Problem.fill(r, 2 + 257 * 263));
+        Problem square = new Problem(false, false, 520, 521, 523, 3, 523, 1, 521, 2, 521, false,
+                Problem.fill(r, 3 + 520 * 523), Problem.fill(r, 1 + 523 * 521), Problem.fill(r, 2 + 520 * 521));
         compareFloat(blas, square);
         compareDouble(blas, square);
     }
