@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # One training step (forward, backward, SGD update), jgrad against PyTorch, measured in one run.
 #
-#   bench/compare-pytorch.sh [mlp|tiny] [rounds]
+#   bench/compare-pytorch.sh [mlp|tiny|mlp-nn] [rounds]
 #
-# mlp:  784-256-128-10 ReLU, batch 128;  tiny: 2-16-16-2 tanh, batch 32 (framework overhead dominates).
+# mlp:  784-256-128-10 ReLU, batch 128;  tiny: 2-16-16-2 tanh, batch 32 (framework overhead dominates);
+# both written with raw tensors as perf_ref.py writes them. mlp-nn: the mlp step written with modules,
+# cross-entropy and the SGD optimizer on both sides (jgrad's fused kernels; bench/perf_nn_ref.py).
 # The two alternate, `rounds` times each (default 5), because the machine is shared and noisy; the
 # script prints every sample, the median of each side and the ratio jgrad/PyTorch (below 1: jgrad faster).
 # Both sides use 2 threads. PyTorch runs /work/shared/peers/perf_ref.py (or $PERF_REF) with the system
@@ -37,7 +39,11 @@ jgrad_step() {
     -Djgrad.threads=2 -cp "$jar" org.jgrad.bench.TrainingStep "$mode" 2>/dev/null
 }
 torch_step() {
-  /usr/bin/python3 "$perf_ref" "$mode"
+  if [[ "$mode" == "mlp-nn" ]]; then
+    /usr/bin/python3 bench/perf_nn_ref.py
+  else
+    /usr/bin/python3 "$perf_ref" "$mode"
+  fi
 }
 
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }

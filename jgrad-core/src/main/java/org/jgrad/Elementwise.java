@@ -315,10 +315,36 @@ final class Elementwise {
             throw new IllegalArgumentException(name + ": the result of shape " + Shapes.str(shape)
                     + " would not fit this tensor of shape " + Shapes.str(self.shape));
         }
-        Tensor result = binaryRaw(name, op, self, other, self.dtype().isFloatingPoint() ? self.dtype() : DType.FLOAT64);
-        Strided.copy(result, self);
+        if (!inPlaceDirect(op, self, other)) {
+            Tensor result = binaryRaw(name, op, self, other, self.dtype().isFloatingPoint() ? self.dtype() : DType.FLOAT64);
+            Strided.copy(result, self);
+        }
         self.bumpVersion();
         return self;
+    }
+
+    /**
+     * The common in-place update (an optimizer's p −= lr·d, a momentum buffer's b ·= μ) straight into
+     * self's storage, without a temporary: self contiguous and floating, other either a scalar or a
+     * contiguous tensor of self's shape and dtype that is not a shifted view of the same storage
+     * (each element is read before it is written, so only an exact alias is safe). False otherwise.
+     */
+    private static boolean inPlaceDirect(BinaryOp op, Tensor self, Tensor other) {
+        DType dt = self.dtype();
+        if (!dt.isFloatingPoint() || !self.isContiguous() || !other.dtype().isFloatingPoint()) return false;
+        int n = self.numel();
+        Kernels k = Kernels.get();
+        if (other.numel() == 1) {
+            double v = other.storage.get(other.offset);
+            if (dt == DType.FLOAT32) k.binary(op, self.storage.f, self.offset, 1, new float[] {(float) v}, 0, 0, self.storage.f, self.offset, n);
+            else k.binary(op, self.storage.d, self.offset, 1, new double[] {v}, 0, 0, self.storage.d, self.offset, n);
+            return true;
+        }
+        if (other.dtype() != dt || !other.isContiguous() || !Arrays.equals(other.shape, self.shape)) return false;
+        if (other.storage == self.storage && other.offset != self.offset) return false;
+        if (dt == DType.FLOAT32) k.binary(op, self.storage.f, self.offset, 1, other.storage.f, other.offset, 1, self.storage.f, self.offset, n);
+        else k.binary(op, self.storage.d, self.offset, 1, other.storage.d, other.offset, 1, self.storage.d, self.offset, n);
+        return true;
     }
 
     static Tensor copyInPlace(Tensor self, Tensor src) {

@@ -103,7 +103,7 @@ public final class Fused {
                     d[base + (int) t[i]] -= onTarget * scale;
                 }
             }
-            return new Tensor[] {dx};
+            return new Tensor[] {dx.markUnshared()};
         });
     }
 
@@ -196,15 +196,15 @@ public final class Fused {
                 Tensor dx = Tensor.empty(dtype, new int[] {n, in});
                 if (dtype == DType.FLOAT32) k.gemm(false, false, n, in, out, gy.storage.f, gy.offset, out, wc.storage.f, wc.offset, in, dx.storage.f, 0, in, false);
                 else k.gemm(false, false, n, in, out, gy.storage.d, gy.offset, out, wc.storage.d, wc.offset, in, dx.storage.d, 0, in, false);
-                grads[0] = dx;
+                grads[0] = dx.markUnshared();
             }
             if (weight.requiresGrad()) {
                 Tensor dw = Tensor.empty(dtype, new int[] {out, in});
                 if (dtype == DType.FLOAT32) k.gemm(true, false, out, in, n, gy.storage.f, gy.offset, out, xc.storage.f, xc.offset, in, dw.storage.f, 0, in, false);
                 else k.gemm(true, false, out, in, n, gy.storage.d, gy.offset, out, xc.storage.d, xc.offset, in, dw.storage.d, 0, in, false);
-                grads[1] = dw;
+                grads[1] = dw.markUnshared();
             }
-            if (bias != null && bias.requiresGrad()) grads[2] = columnSums(gy, n, out);
+            if (bias != null && bias.requiresGrad()) grads[2] = columnSums(gy, n, out).markUnshared();
             return grads;
         });
     }

@@ -377,10 +377,28 @@ public final class Tensor {
         grad = g;
     }
 
+    /**
+     * Set by a backward function on a gradient it has just allocated and holds no other reference to
+     * ({@link #markUnshared}); the leaf that receives it keeps it as its grad without a copy.
+     */
+    private boolean unshared;
+
+    Tensor markUnshared() {
+        unshared = true;
+        return this;
+    }
+
     void accumulateGrad(Tensor g) {
         if (grad == null) {
-            // Own the buffer: the incoming gradient may be shared with other parts of the graph.
-            grad = Autograd.isGradEnabled() ? g : g.detach().rawClone();
+            if (Autograd.isGradEnabled()) {
+                grad = g;
+            } else if (g.unshared && g.gradFn == null) {
+                g.unshared = false;
+                grad = g;
+            } else {
+                // Own the buffer: the incoming gradient may be shared with other parts of the graph.
+                grad = g.detach().rawClone();
+            }
         } else if (Autograd.isGradEnabled()) {
             grad = grad.add(g);
         } else {

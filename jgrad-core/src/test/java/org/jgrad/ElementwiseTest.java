@@ -620,6 +620,32 @@ class ElementwiseTest {
     }
 
     @Test
+    void inPlaceSameShapeUpdatesMatchTheOutOfPlaceOps() {
+        // The optimizer's case (contiguous, same shape and dtype) runs straight into the storage.
+        Generator gen = new Generator(31);
+        for (DType dt : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+            for (int n : new int[] {1, 7, 33, 1000}) {
+                Tensor a = Tensor.randn(gen, n).to(dt), b = Tensor.randn(gen, n).to(dt);
+                double[] sum = a.add(b).toDoubleArray(), diff = a.sub(b).toDoubleArray(), prod = a.mul(b).toDoubleArray();
+                double[] bv = b.toDoubleArray();
+                Tensor t = a.copy();
+                t.addInPlace(b);
+                assertArrayEquals(sum, t.toDoubleArray(), 0, dt + " add");
+                t = a.copy();
+                t.subInPlace(b);
+                assertArrayEquals(diff, t.toDoubleArray(), 0, dt + " sub");
+                t = a.copy();
+                t.mulInPlace(b);
+                assertArrayEquals(prod, t.toDoubleArray(), 0, dt + " mul");
+                t = a.copy();
+                t.addInPlace(t); // an exact alias: each element read before it is written
+                assertArrayEquals(a.mul(2).toDoubleArray(), t.toDoubleArray(), 0, dt + " alias");
+                assertArrayEquals(bv, b.toDoubleArray(), 0, "the operand is unchanged");
+            }
+        }
+    }
+
+    @Test
     void inPlaceOnStridedTargetsWritesThroughToTheBase() {
         Tensor base = Tensor.zeros(DType.FLOAT64, 3, 6);
         Tensor even = base.slice(1, 0, 6, 2); // [3, 3], columns 0, 2, 4

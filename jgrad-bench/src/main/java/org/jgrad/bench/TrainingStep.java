@@ -8,6 +8,11 @@ import org.jgrad.Autograd;
 import org.jgrad.Generator;
 import org.jgrad.Tensor;
 import org.jgrad.kernels.Threads;
+import org.jgrad.nn.Linear;
+import org.jgrad.nn.Losses;
+import org.jgrad.nn.ReLU;
+import org.jgrad.nn.Sequential;
+import org.jgrad.optim.SGD;
 
 /**
  * One training step (forward, backward, SGD update) of an MLP, timed the way
@@ -34,7 +39,8 @@ public final class TrainingStep {
         Result r = switch (mode) {
             case "mlp" -> run(new int[] {784, 256, 128, 10}, 128, false, reps > 0 ? reps : 30);
             case "tiny" -> run(new int[] {2, 16, 16, 2}, 32, true, reps > 0 ? reps : 300);
-            default -> throw new IllegalArgumentException("TrainingStep: mode must be mlp or tiny, got " + mode);
+            case "mlp-nn" -> runModules(reps > 0 ? reps : 30);
+            default -> throw new IllegalArgumentException("TrainingStep: mode must be mlp, tiny or mlp-nn, got " + mode);
         };
         System.out.printf("%s median_ms %.4f alloc_bytes_per_step %d cold_median_ms %.4f threads %d%n",
                 mode, r.medianMillis, r.bytesPerStep, r.coldMedianMillis, Threads.get());
@@ -58,18 +64,47 @@ public final class TrainingStep {
         for (int b = 0; b < batch; b++) onehot[b * classes + gen.nextInt(classes)] = 1;
         Tensor y = Tensor.of(onehot, batch, classes);
 
+        return measure(new Step(ws, x, y, batch, tanh)::run, reps);
+    }
+
+    /**
+     * The same MLP step written as a user of jgrad.nn writes it (bench/perf_nn_ref.py is PyTorch's
+     * twin): {@code Sequential(Linear, ReLU, Linear, ReLU, Linear)}, {@link Losses#crossEntropy} on
+     * class indices, {@code backward()}, and {@link SGD} updating the parameters in place. This is the
+     * path that runs the fused kernels (Linear→ReLU, log-softmax + NLL).
+     */
+    static Result runModules(int reps) {
+        Generator gen = new Generator(7);
+        Sequential model = new Sequential(new Linear(784, 256, gen), new ReLU(), new Linear(256, 128, gen), new ReLU(),
+                new Linear(128, 10, gen));
+        SGD opt = new SGD(model.parameters(), SGD.Options.of(0.01));
+        Tensor x = Tensor.randn(gen, 128, 784).mul(0.05);
+        long[] labels = new long[128];
+        for (int b = 0; b < labels.length; b++) labels[b] = gen.nextInt(10);
+        Tensor y = Tensor.of(labels, labels.length);
+        return measure(() -> {
+            long t0 = System.nanoTime();
+            opt.zeroGrad();
+            Tensor loss = Losses.crossEntropy(model.call(x), y);
+            loss.backward();
+            opt.step();
+            return System.nanoTime() - t0;
+        }, reps);
+    }
+
+    /** Times {@code step} (which returns its own nanoseconds) cold, then warm, with the bytes it allocates. */
+    private static Result measure(java.util.function.LongSupplier step, int reps) {
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long tid = Thread.currentThread().threadId();
         double[] cold = new double[reps], times = new double[reps];
-        Step step = new Step(ws, x, y, batch, tanh);
-        for (int r = 0; r < reps; r++) step.run(); // perf_ref.py's warm-up
-        for (int r = 0; r < reps; r++) cold[r] = step.run() / 1e6;
+        for (int r = 0; r < reps; r++) step.getAsLong(); // perf_ref.py's warm-up
+        for (int r = 0; r < reps; r++) cold[r] = step.getAsLong() / 1e6;
         long warmupEnd = System.nanoTime() + WARMUP_MILLIS * 1_000_000;
-        while (System.nanoTime() < warmupEnd) step.run();
+        while (System.nanoTime() < warmupEnd) step.getAsLong();
         long allocated = 0;
         for (int r = 0; r < reps; r++) {
             long a0 = mx.getThreadAllocatedBytes(tid);
-            times[r] = step.run() / 1e6;
+            times[r] = step.getAsLong() / 1e6;
             allocated += mx.getThreadAllocatedBytes(tid) - a0;
         }
         Arrays.sort(times);
