@@ -169,6 +169,44 @@ class VectorKernelsTest {
     }
 
     @Test
+    void longRunsSplitAmongThreadsGiveTheSameElements() {
+        // Above VectorKernels.PARALLEL_MIN_ELEMENTS the runs are cut among the kernel threads; odd
+        // lengths and offsets put the cuts and the tail at awkward places. In place (c = a) too.
+        Random r = new Random(4);
+        int saved = Threads.get();
+        try {
+            for (int n : new int[] {VectorKernels.PARALLEL_MIN_ELEMENTS - 1, VectorKernels.PARALLEL_MIN_ELEMENTS + 13, 1_000_003}) {
+                int ao = 3, bo = 1, co = 2;
+                float[] a = randomFloats(r, n + ao, null), b = randomFloats(r, n + bo, null);
+                float[] want = new float[n + co];
+                ref.binary(BinaryOp.MUL, a, ao, 1, b, bo, 1, want, co, n);
+                float[] wantBroadcast = new float[n + co];
+                ref.binary(BinaryOp.SUB, a, ao, 1, b, bo, 0, wantBroadcast, co, n);
+                float[] wantRelu = new float[n + co];
+                ref.unary(UnaryOp.RELU, a, ao, wantRelu, co, n, 0, 0);
+                for (int threads : new int[] {1, 2, 3}) {
+                    Threads.set(threads);
+                    float[] got = new float[n + co];
+                    vec.binary(BinaryOp.MUL, a, ao, 1, b, bo, 1, got, co, n);
+                    assertArrayEquals(want, got, "mul n=" + n + " threads=" + threads);
+                    got = new float[n + co];
+                    vec.binary(BinaryOp.SUB, a, ao, 1, b, bo, 0, got, co, n);
+                    assertArrayEquals(wantBroadcast, got, "sub of a scalar n=" + n + " threads=" + threads);
+                    got = new float[n + co];
+                    vec.unary(UnaryOp.RELU, a, ao, got, co, n, 0, 0);
+                    assertArrayEquals(wantRelu, got, "relu n=" + n + " threads=" + threads);
+                    float[] inPlace = Arrays.copyOf(a, a.length);
+                    vec.binary(BinaryOp.MUL, inPlace, ao, 1, b, bo, 1, inPlace, ao, n);
+                    assertArrayEquals(Arrays.copyOfRange(want, co, co + n), Arrays.copyOfRange(inPlace, ao, ao + n),
+                            "in place n=" + n + " threads=" + threads);
+                }
+            }
+        } finally {
+            Threads.set(saved);
+        }
+    }
+
+    @Test
     void binaryRejectsOtherStrides() {
         float[] a = new float[10];
         assertThrows(IllegalArgumentException.class, () -> vec.binary(BinaryOp.ADD, a, 0, 2, a, 0, 1, a, 0, 4));
