@@ -77,29 +77,28 @@ public final class Fused {
             }
             double scale = g.item() / divisor;
             Tensor dx = Tensor.empty(dtype, new int[] {rows, cols});
-            int n = rows * cols;
+            // Math.exp, not the Vector API's EXP: that one computes different bits before and after
+            // C2 compiles the loop, and a seeded run must repeat exactly (logSoftmaxRows does the same).
             if (dtype == DType.FLOAT32) {
-                k.unary(UnaryOp.EXP, logp.storage.f, 0, dx.storage.f, 0, n, 0, 0);
-                float[] d = dx.storage.f;
+                float[] d = dx.storage.f, lp = logp.storage.f;
                 for (int i = 0; i < rows; i++) {
                     int base = i * cols;
                     if (t[i] == ignoreIndex) {
                         Arrays.fill(d, base, base + cols, 0f);
                         continue;
                     }
-                    for (int j = 0; j < cols; j++) d[base + j] = (float) ((d[base + j] - perClass) * scale);
+                    for (int j = 0; j < cols; j++) d[base + j] = (float) ((Math.exp(lp[base + j]) - perClass) * scale);
                     d[base + (int) t[i]] -= (float) (onTarget * scale);
                 }
             } else {
-                k.unary(UnaryOp.EXP, logp.storage.d, 0, dx.storage.d, 0, n, 0, 0);
-                double[] d = dx.storage.d;
+                double[] d = dx.storage.d, lp = logp.storage.d;
                 for (int i = 0; i < rows; i++) {
                     int base = i * cols;
                     if (t[i] == ignoreIndex) {
                         Arrays.fill(d, base, base + cols, 0.0);
                         continue;
                     }
-                    for (int j = 0; j < cols; j++) d[base + j] = (d[base + j] - perClass) * scale;
+                    for (int j = 0; j < cols; j++) d[base + j] = (Math.exp(lp[base + j]) - perClass) * scale;
                     d[base + (int) t[i]] -= onTarget * scale;
                 }
             }
