@@ -3,6 +3,7 @@ package org.jgrad.kernels;
 import java.util.Objects;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -92,15 +93,15 @@ final class VectorKernels implements Kernels {
             case NEG -> { for (; i < ub; i += FL) FloatVector.fromArray(F, a, ao + i).neg().intoArray(c, co + i); }
             case ABS -> { for (; i < ub; i += FL) FloatVector.fromArray(F, a, ao + i).abs().intoArray(c, co + i); }
             case SQRT -> { for (; i < ub; i += FL) FloatVector.fromArray(F, a, ao + i).sqrt().intoArray(c, co + i); }
-            case EXP -> { for (; i < ub; i += FL) FloatVector.fromArray(F, a, ao + i).lanewise(VectorOperators.EXP).intoArray(c, co + i); }
-            case LOG -> { for (; i < ub; i += FL) FloatVector.fromArray(F, a, ao + i).lanewise(VectorOperators.LOG).intoArray(c, co + i); }
-            case TANH -> { for (; i < ub; i += FL) FloatVector.fromArray(F, a, ao + i).lanewise(VectorOperators.TANH).intoArray(c, co + i); }
+            case EXP -> { for (; i < ub; i += FL) exp(FloatVector.fromArray(F, a, ao + i)).intoArray(c, co + i); }
+            case LOG -> { for (; i < ub; i += FL) log(FloatVector.fromArray(F, a, ao + i)).intoArray(c, co + i); }
+            case TANH -> { for (; i < ub; i += FL) tanh(FloatVector.fromArray(F, a, ao + i)).intoArray(c, co + i); }
             case SIGMOID -> {
                 // e = exp(-|x|) never overflows: σ(x) = 1/(1+e) for x ≥ 0 and e/(1+e) for x < 0.
                 FloatVector one = FloatVector.broadcast(F, 1f);
                 for (; i < ub; i += FL) {
                     FloatVector x = FloatVector.fromArray(F, a, ao + i);
-                    FloatVector e = x.abs().neg().lanewise(VectorOperators.EXP);
+                    FloatVector e = exp(x.abs().neg());
                     one.blend(e, x.lt(0f)).div(e.add(1f)).intoArray(c, co + i);
                 }
             }
@@ -143,17 +144,8 @@ final class VectorKernels implements Kernels {
             case NEG -> { for (; i < ub; i += DL) DoubleVector.fromArray(D, a, ao + i).neg().intoArray(c, co + i); }
             case ABS -> { for (; i < ub; i += DL) DoubleVector.fromArray(D, a, ao + i).abs().intoArray(c, co + i); }
             case SQRT -> { for (; i < ub; i += DL) DoubleVector.fromArray(D, a, ao + i).sqrt().intoArray(c, co + i); }
-            case EXP -> { for (; i < ub; i += DL) DoubleVector.fromArray(D, a, ao + i).lanewise(VectorOperators.EXP).intoArray(c, co + i); }
-            case LOG -> { for (; i < ub; i += DL) DoubleVector.fromArray(D, a, ao + i).lanewise(VectorOperators.LOG).intoArray(c, co + i); }
-            case TANH -> { for (; i < ub; i += DL) DoubleVector.fromArray(D, a, ao + i).lanewise(VectorOperators.TANH).intoArray(c, co + i); }
-            case SIGMOID -> {
-                DoubleVector one = DoubleVector.broadcast(D, 1.0);
-                for (; i < ub; i += DL) {
-                    DoubleVector x = DoubleVector.fromArray(D, a, ao + i);
-                    DoubleVector e = x.abs().neg().lanewise(VectorOperators.EXP);
-                    one.blend(e, x.lt(0.0)).div(e.add(1.0)).intoArray(c, co + i);
-                }
-            }
+            // EXP, LOG, TANH and SIGMOID go to the scalar loop: the Vector API's lanewise forms give other
+            // bits before C2 compiles them than after (see exp(FloatVector)), and float64 is for checks.
             case RELU -> { for (; i < ub; i += DL) DoubleVector.fromArray(D, a, ao + i).max(0.0).intoArray(c, co + i); }
             case LEAKY_RELU -> {
                 for (; i < ub; i += DL) {
@@ -179,6 +171,88 @@ final class VectorKernels implements Kernels {
             default -> { }
         }
         if (i < n) SCALAR.unary(op, a, ao + i, c, co + i, n - i, p, q);
+    }
+
+    // ---------------------------------------------------------------- exp and tanh
+
+    /*
+     * exp and tanh from basic arithmetic, not lanewise(EXP/TANH): those are computed by one algorithm
+     * while the loop runs interpreted and by another (Intel's SVML) once C2 has compiled it, so the
+     * same call gave other bits early in a run than later, and a seeded run did not repeat exactly.
+     * Additions, multiplications and fma are IEEE-exact in both, so these give the same bits always.
+     * Polynomials: Cephes' expf and tanhf (about 1 ulp in float).
+     */
+    private static final float LOG2E = 1.44269504088896341f, LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f;
+    /** Adding and subtracting 1.5·2²³ rounds a float of magnitude below 2²² to the nearest integer. */
+    private static final float ROUND_MAGIC = 12582912f;
+    /** Above this exp overflows to ∞, below the other it is below the smallest subnormal float. */
+    private static final float EXP_MAX = 88.72283905206835f, EXP_MIN = -103.972077f;
+    private static final FloatVector E0 = FloatVector.broadcast(F, 1.9875691500e-4f), E1 = FloatVector.broadcast(F, 1.3981999507e-3f),
+            E2 = FloatVector.broadcast(F, 8.3334519073e-3f), E3 = FloatVector.broadcast(F, 4.1665795894e-2f),
+            E4 = FloatVector.broadcast(F, 1.6666665459e-1f), E5 = FloatVector.broadcast(F, 5.0000001201e-1f);
+    private static final FloatVector T0 = FloatVector.broadcast(F, -5.70498872745e-3f), T1 = FloatVector.broadcast(F, 2.06390887954e-2f),
+            T2 = FloatVector.broadcast(F, -5.37397155531e-2f), T3 = FloatVector.broadcast(F, 1.33314422036e-1f),
+            T4 = FloatVector.broadcast(F, -3.33332819422e-1f);
+
+    /** e^x lane by lane: x = n·ln 2 + r with |r| ≤ ln2/2, e^r by a polynomial, times 2ⁿ built from bits. */
+    static FloatVector exp(FloatVector x) {
+        FloatVector xc = x.max(EXP_MIN).min(EXP_MAX); // NaN stays NaN
+        FloatVector n = xc.mul(LOG2E).add(ROUND_MAGIC).sub(ROUND_MAGIC);
+        // r = x − n·ln 2, with ln 2 in two parts so that n·LN2_HI is exact.
+        FloatVector r = n.mul(-LN2_HI).add(xc).add(n.mul(-LN2_LO));
+        FloatVector z = r.mul(r);
+        FloatVector p = E0.fma(r, E1).fma(r, E2).fma(r, E3).fma(r, E4).fma(r, E5);
+        FloatVector y = p.mul(z).add(r).add(1f);
+        // 2ⁿ as two factors 2^(n/2)·2^(n − n/2): n reaches −150, beyond a single float's exponent.
+        IntVector ni = (IntVector) n.convert(VectorOperators.F2I, 0);
+        IntVector n1 = ni.lanewise(VectorOperators.ASHR, 1), n2 = ni.sub(n1);
+        FloatVector s1 = n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector s2 = n2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        y = y.mul(s1).mul(s2);
+        y = y.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, EXP_MAX));
+        return y.blend(0f, x.compare(VectorOperators.LT, EXP_MIN));
+    }
+
+    private static final FloatVector L0 = FloatVector.broadcast(F, 7.0376836292e-2f), L1 = FloatVector.broadcast(F, -1.1514610310e-1f),
+            L2 = FloatVector.broadcast(F, 1.1676998740e-1f), L3 = FloatVector.broadcast(F, -1.2420140846e-1f),
+            L4 = FloatVector.broadcast(F, 1.4249322787e-1f), L5 = FloatVector.broadcast(F, -1.6668057665e-1f),
+            L6 = FloatVector.broadcast(F, 2.0000714765e-1f), L7 = FloatVector.broadcast(F, -2.4999993993e-1f),
+            L8 = FloatVector.broadcast(F, 3.3333331174e-1f);
+
+    /**
+     * log x lane by lane: x = m·2ᵉ with m in [√½, √2), log(1 + (m − 1)) by a polynomial, plus e·ln 2
+     * (ln 2 in two parts). Subnormal inputs are scaled by 2²³ first; 0 gives −∞, negatives NaN.
+     */
+    static FloatVector log(FloatVector x) {
+        var subnormal = x.compare(VectorOperators.LT, Float.MIN_NORMAL);
+        FloatVector xs = x.blend(x.mul(8388608f), subnormal); // 2²³
+        IntVector bits = xs.reinterpretAsInts();
+        IntVector e = bits.lanewise(VectorOperators.LSHR, 23).and(0xff).sub(126);
+        e = e.blend(e.sub(23), subnormal.cast(e.species()));
+        FloatVector m = bits.and(0x807fffff).or(0x3f000000).reinterpretAsFloats(); // [0.5, 1)
+        var low = m.compare(VectorOperators.LT, 0.707106781186547524f);
+        e = e.blend(e.sub(1), low.cast(e.species()));
+        m = m.blend(m.add(m), low).sub(1f);
+        FloatVector ef = (FloatVector) e.convert(VectorOperators.I2F, 0);
+        FloatVector z = m.mul(m);
+        FloatVector y = L0.fma(m, L1).fma(m, L2).fma(m, L3).fma(m, L4).fma(m, L5).fma(m, L6).fma(m, L7).fma(m, L8)
+                .mul(m).mul(z);
+        y = y.add(ef.mul(LN2_LO)).sub(z.mul(0.5f));
+        FloatVector r = m.add(y).add(ef.mul(LN2_HI));
+        r = r.blend(Float.NEGATIVE_INFINITY, x.compare(VectorOperators.EQ, 0f));
+        r = r.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
+        return r.blend(Float.NaN, x.compare(VectorOperators.LT, 0f).or(x.test(VectorOperators.IS_NAN)));
+    }
+
+    /** tanh x: an odd polynomial below |x| = 0.625, else sign(x)·(1 − 2/(e^(2|x|) + 1)). */
+    static FloatVector tanh(FloatVector x) {
+        FloatVector ax = x.abs();
+        FloatVector z = x.mul(x);
+        FloatVector small = T0.fma(z, T1).fma(z, T2).fma(z, T3).fma(z, T4).mul(z).mul(x).add(x);
+        FloatVector e = exp(ax.add(ax));
+        FloatVector large = FloatVector.broadcast(F, 1f).sub(FloatVector.broadcast(F, 2f).div(e.add(1f)));
+        large = large.blend(large.neg(), x.compare(VectorOperators.LT, 0f));
+        return large.blend(small, ax.compare(VectorOperators.LT, 0.625f)).blend(x, x.test(VectorOperators.IS_NAN));
     }
 
     // ---------------------------------------------------------------- binary

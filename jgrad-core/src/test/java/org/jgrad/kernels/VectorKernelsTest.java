@@ -101,6 +101,57 @@ class VectorKernelsTest {
     }
 
     @Test
+    void expLogAndTanhAreAccurateOverTheWholeFloatRange() {
+        // jgrad's own exp, log and tanh (basic arithmetic, so the same bits interpreted or compiled) against
+        // Math.exp, Math.log and Math.tanh: a sweep over [-110, 110] in steps of about 1e-3, the neighbourhood
+        // of tanh's switch at 0.625 and of exp's limits, tiny arguments, and the special values.
+        int n = 220_001;
+        float[] x = new float[n + 14];
+        for (int i = 0; i < n; i++) x[i] = -110f + 220f * i / (n - 1);
+        float[] extra = {0.625f, Math.nextDown(0.625f), -0.625f, 1e-30f, -1e-7f, 88.72f, 88.7229f, -103.9f, -87.3f,
+            Float.MIN_VALUE, -0f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY};
+        System.arraycopy(extra, 0, x, n, extra.length);
+        float[] e = new float[x.length], t = new float[x.length];
+        vec.unary(UnaryOp.EXP, x, 0, e, 0, x.length, 0, 0);
+        vec.unary(UnaryOp.TANH, x, 0, t, 0, x.length, 0, 0);
+        // log over every binade of positive floats, subnormals included, and its special values.
+        float[] lx = new float[277 * 64 + 6];
+        for (int b = 0; b < 277; b++) {
+            for (int j = 0; j < 64; j++) lx[b * 64 + j] = (float) (Math.scalb(1.0 + j / 64.0 + 0.0031 * j % 0.01, b - 150));
+        }
+        float[] lspecial = {0f, -0f, -1f, Float.NaN, Float.POSITIVE_INFINITY, 1f};
+        System.arraycopy(lspecial, 0, lx, 277 * 64, 6);
+        float[] l = new float[lx.length];
+        vec.unary(UnaryOp.LOG, lx, 0, l, 0, lx.length, 0, 0);
+        for (int i = 0; i < 277 * 64; i++) {
+            if (lx[i] == 0 || Float.isInfinite(lx[i])) continue;
+            float wl = (float) Math.log(lx[i]);
+            double ol = ulpsOff(wl, l[i], Math.ulp(wl), 0);
+            if (ol > 2) fail("log(" + lx[i] + ") = " + l[i] + ", expected " + wl + " (" + ol + " ulps)");
+        }
+        int ls = 277 * 64;
+        assertEquals(Float.NEGATIVE_INFINITY, l[ls]);
+        assertEquals(Float.NEGATIVE_INFINITY, l[ls + 1]);
+        assertTrue(Float.isNaN(l[ls + 2]) && Float.isNaN(l[ls + 3]));
+        assertEquals(Float.POSITIVE_INFINITY, l[ls + 4]);
+        assertEquals(0f, l[ls + 5]);
+        double worstExp = 0, worstTanh = 0;
+        for (int i = 0; i < x.length; i++) {
+            float we = (float) Math.exp(x[i]), wt = (float) Math.tanh(x[i]);
+            double oe = ulpsOff(we, e[i], Math.ulp(we), Float.MIN_NORMAL), ot = ulpsOff(wt, t[i], Math.ulp(wt), Float.MIN_NORMAL);
+            if (oe > 2) fail("exp(" + x[i] + ") = " + e[i] + ", expected " + we + " (" + oe + " ulps)");
+            if (ot > 2) fail("tanh(" + x[i] + ") = " + t[i] + ", expected " + wt + " (" + ot + " ulps)");
+            worstExp = Math.max(worstExp, oe);
+            worstTanh = Math.max(worstTanh, ot);
+        }
+        assertEquals(Float.floatToIntBits(-0f), Float.floatToIntBits(t[n + 10]), "tanh(-0) is -0");
+        assertEquals(1f, t[n + 12]);
+        assertEquals(-1f, t[n + 13]);
+        assertTrue(Float.isNaN(t[n + 11]) && Float.isNaN(e[n + 11]));
+        assertTrue(worstExp <= 2 && worstTanh <= 2, worstExp + " " + worstTanh);
+    }
+
+    @Test
     void specialValues() {
         float[] x = {100f, -100f, 89f, -104f, 0f, -0f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, -1f, 1f,
             2f, 3f, 4f, 5f, 6f};
