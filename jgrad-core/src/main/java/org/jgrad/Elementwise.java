@@ -347,6 +347,21 @@ final class Elementwise {
         return true;
     }
 
+    /** self += alpha·other: straight into self's storage when both are contiguous with one shape and dtype. */
+    static Tensor addScaledInPlace(Tensor self, Tensor other, double alpha) {
+        self.checkInPlaceAllowed("addInPlace");
+        DType dt = self.dtype();
+        boolean direct = dt.isFloatingPoint() && other.dtype() == dt && self.isContiguous() && other.isContiguous()
+                && Arrays.equals(self.shape, other.shape) && (other.storage != self.storage || other.offset == self.offset);
+        if (!direct) return inPlace("addInPlace", self, BinaryOp.ADD, other.mul(alpha));
+        Kernels k = Kernels.get();
+        int n = self.numel();
+        if (dt == DType.FLOAT32) k.axpy(alpha, other.storage.f, other.offset, self.storage.f, self.offset, n);
+        else k.axpy(alpha, other.storage.d, other.offset, self.storage.d, self.offset, n);
+        self.bumpVersion();
+        return self;
+    }
+
     static Tensor copyInPlace(Tensor self, Tensor src) {
         self.checkInPlaceAllowed("copyInPlace");
         int[] shape = Shapes.broadcast("copyInPlace", self.shape, src.shape);

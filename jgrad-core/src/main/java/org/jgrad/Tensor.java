@@ -613,6 +613,8 @@ public final class Tensor {
 
     /** this += other (broadcast into this shape). Refuses tensors that take part in a recorded graph. */
     public Tensor addInPlace(Tensor other) { return Elementwise.inPlace("addInPlace", this, org.jgrad.kernels.BinaryOp.ADD, other); }
+    /** this += alpha·other in place (PyTorch's {@code add_(other, alpha=alpha)}), without a temporary when the shapes match. */
+    public Tensor addInPlace(Tensor other, double alpha) { return Elementwise.addScaledInPlace(this, other, alpha); }
     public Tensor subInPlace(Tensor other) { return Elementwise.inPlace("subInPlace", this, org.jgrad.kernels.BinaryOp.SUB, other); }
     public Tensor mulInPlace(Tensor other) { return Elementwise.inPlace("mulInPlace", this, org.jgrad.kernels.BinaryOp.MUL, other); }
     public Tensor mulInPlace(double c) { return Elementwise.inPlace("mulInPlace", this, org.jgrad.kernels.BinaryOp.MUL, scalar(DType.FLOAT64, c)); }

@@ -646,6 +646,29 @@ class ElementwiseTest {
     }
 
     @Test
+    void addScaledInPlaceEqualsAddOfAScaledCopy() {
+        Generator gen = new Generator(32);
+        for (DType dt : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+            for (int n : new int[] {1, 5, 64, 1001, (1 << 18) + 3}) {
+                Tensor a = Tensor.randn(gen, n).to(dt), b = Tensor.randn(gen, n).to(dt);
+                double[] want = a.add(b.mul(-0.37)).toDoubleArray();
+                Tensor t = a.copy();
+                assertSame(t, t.addInPlace(b, -0.37));
+                assertArrayEquals(want, t.toDoubleArray(), 0, dt + " n=" + n + ": the same bits as add(mul)");
+            }
+        }
+        // Broadcast and strided operands take the general path.
+        Tensor m = Tensor.of(new double[] {1, 2, 3, 4, 5, 6}, 2, 3);
+        m.addInPlace(Tensor.of(new double[] {10, 20, 30}, 3), 0.5);
+        assertArrayEquals(new double[] {6, 12, 18, 9, 15, 21}, m.toDoubleArray());
+        Tensor tr = Tensor.of(new double[] {1, 2, 3, 4}, 2, 2);
+        tr.t().addInPlace(Tensor.of(new double[] {1, 1, 0, 0}, 2, 2), 2);
+        assertArrayEquals(new double[] {3, 2, 5, 4}, tr.toDoubleArray());
+        var e = assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(2, 3).addInPlace(Tensor.zeros(3, 2), 1));
+        assertTrue(e.getMessage().contains("addInPlace"), e.getMessage());
+    }
+
+    @Test
     void inPlaceOnStridedTargetsWritesThroughToTheBase() {
         Tensor base = Tensor.zeros(DType.FLOAT64, 3, 6);
         Tensor even = base.slice(1, 0, 6, 2); // [3, 3], columns 0, 2, 4

@@ -28,6 +28,14 @@ public interface Kernels {
     double sum(double[] a, int off, int n);
 
     /**
+     * y[yo+i] += alpha·x[xo+i] for i in [0, n), rounded as a multiplication then an addition (no fma),
+     * so it gives the bits of {@code y + x·alpha} computed in two ops. An optimizer's update.
+     */
+    void axpy(double alpha, float[] x, int xo, float[] y, int yo, int n);
+
+    void axpy(double alpha, double[] x, int xo, double[] y, int yo, int n);
+
+    /**
      * C = op(A)·op(B), or C += op(A)·op(B) when {@code accumulate}; op(X) is X or Xᵀ. Row-major:
      * A is m×k (or k×m when transposed) with leading dimension lda, likewise B is k×n (n×k), C is m×n.
      */

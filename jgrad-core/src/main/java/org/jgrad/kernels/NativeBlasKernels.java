@@ -121,6 +121,16 @@ final class NativeBlasKernels implements Kernels {
     }
 
     @Override
+    public void axpy(double alpha, float[] x, int xo, float[] y, int yo, int n) {
+        base.axpy(alpha, x, xo, y, yo, n);
+    }
+
+    @Override
+    public void axpy(double alpha, double[] x, int xo, double[] y, int yo, int n) {
+        base.axpy(alpha, x, xo, y, yo, n);
+    }
+
+    @Override
     public double sum(double[] a, int off, int n) {
         return base.sum(a, off, n);
     }

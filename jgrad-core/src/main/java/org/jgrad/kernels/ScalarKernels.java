@@ -173,6 +173,21 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void axpy(double alpha, float[] x, int xo, float[] y, int yo, int n) {
+        java.util.Objects.checkFromIndexSize(xo, n, x.length);
+        java.util.Objects.checkFromIndexSize(yo, n, y.length);
+        float a = (float) alpha;
+        for (int i = 0; i < n; i++) y[yo + i] = y[yo + i] + x[xo + i] * a;
+    }
+
+    @Override
+    public void axpy(double alpha, double[] x, int xo, double[] y, int yo, int n) {
+        java.util.Objects.checkFromIndexSize(xo, n, x.length);
+        java.util.Objects.checkFromIndexSize(yo, n, y.length);
+        for (int i = 0; i < n; i++) y[yo + i] = y[yo + i] + x[xo + i] * alpha;
+    }
+
+    @Override
     public double sum(double[] a, int off, int n) {
         double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
         int i = 0;

@@ -361,6 +361,32 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void axpy(double alpha, float[] x, int xo, float[] y, int yo, int n) {
+        Objects.checkFromIndexSize(xo, n, x.length);
+        Objects.checkFromIndexSize(yo, n, y.length);
+        float a = (float) alpha;
+        split(n, (start, len) -> {
+            int ub = F.loopBound(len), i = 0;
+            for (; i < ub; i += FL) {
+                FloatVector.fromArray(F, y, yo + start + i).add(FloatVector.fromArray(F, x, xo + start + i).mul(a))
+                        .intoArray(y, yo + start + i);
+            }
+            if (i < len) SCALAR.axpy(alpha, x, xo + start + i, y, yo + start + i, len - i);
+        });
+    }
+
+    @Override
+    public void axpy(double alpha, double[] x, int xo, double[] y, int yo, int n) {
+        Objects.checkFromIndexSize(xo, n, x.length);
+        Objects.checkFromIndexSize(yo, n, y.length);
+        int ub = D.loopBound(n), i = 0;
+        for (; i < ub; i += DL) {
+            DoubleVector.fromArray(D, y, yo + i).add(DoubleVector.fromArray(D, x, xo + i).mul(alpha)).intoArray(y, yo + i);
+        }
+        if (i < n) SCALAR.axpy(alpha, x, xo + i, y, yo + i, n - i);
+    }
+
+    @Override
     public double sum(double[] a, int off, int n) {
         Objects.checkFromIndexSize(off, n, a.length);
         DoubleVector s0 = DoubleVector.zero(D), s1 = s0, s2 = s0, s3 = s0;

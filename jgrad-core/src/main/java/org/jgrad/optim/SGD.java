@@ -72,6 +72,6 @@ public final class SGD extends Optimizer<SGD.Options> {
             }
             d = o.nesterov() ? d.add(buf.mul(o.momentum())) : buf;
         }
-        param.subInPlace(d.mul(o.lr()));
+        param.addInPlace(d, -o.lr());
     }
 }
