@@ -63,18 +63,25 @@ final class VectorKernels implements Kernels {
      */
     static final int PARALLEL_MIN_ELEMENTS = 1 << 18;
 
-    /** Calls body(start, length) over [0, n) in one piece, or in vector-aligned pieces on the kernel threads. */
-    private static void split(int n, java.util.function.BiConsumer<Integer, Integer> body) {
+    /** A piece [start, start + length) of an elementwise run. */
+    @FunctionalInterface
+    private interface Piece {
+        void run(int start, int length);
+    }
+
+    /** True when a run of n elements stays on the calling thread (the common, small case: no lambda, no hand-off). */
+    private static boolean serial(int n) {
+        return n < PARALLEL_MIN_ELEMENTS || Threads.get() <= 1;
+    }
+
+    /** Runs body over [0, n) in vector-aligned pieces on the kernel threads. */
+    private static void split(int n, Piece body) {
         int threads = Threads.get();
-        if (threads <= 1 || n < PARALLEL_MIN_ELEMENTS) {
-            body.accept(0, n);
-            return;
-        }
         int tasks = Math.min(threads, n / (PARALLEL_MIN_ELEMENTS / 2));
         int chunk = (n / tasks + 63) & ~63; // whole vectors for every species
         WorkerPool.run(tasks, t -> {
             int start = Math.min(n, t * chunk), end = t == tasks - 1 ? n : Math.min(n, start + chunk);
-            if (end > start) body.accept(start, end - start);
+            if (end > start) body.run(start, end - start);
         });
     }
 
@@ -82,7 +89,8 @@ final class VectorKernels implements Kernels {
     public void unary(UnaryOp op, float[] a, int ao, float[] c, int co, int n, double p, double q) {
         Objects.checkFromIndexSize(ao, n, a.length);
         Objects.checkFromIndexSize(co, n, c.length);
-        split(n, (start, len) -> unaryRun(op, a, ao + start, c, co + start, len, p, q));
+        if (serial(n)) unaryRun(op, a, ao, c, co, n, p, q);
+        else split(n, (start, len) -> unaryRun(op, a, ao + start, c, co + start, len, p, q));
     }
 
     private static void unaryRun(UnaryOp op, float[] a, int ao, float[] c, int co, int n, double p, double q) {
@@ -173,14 +181,14 @@ final class VectorKernels implements Kernels {
         if (i < n) SCALAR.unary(op, a, ao + i, c, co + i, n - i, p, q);
     }
 
-    // ---------------------------------------------------------------- exp and tanh
+    // ---------------------------------------------------------------- exp, log and tanh
 
     /*
-     * exp and tanh from basic arithmetic, not lanewise(EXP/TANH): those are computed by one algorithm
+     * exp, log and tanh from basic arithmetic, not lanewise(EXP/LOG/TANH): those are computed by one algorithm
      * while the loop runs interpreted and by another (Intel's SVML) once C2 has compiled it, so the
      * same call gave other bits early in a run than later, and a seeded run did not repeat exactly.
      * Additions, multiplications and fma are IEEE-exact in both, so these give the same bits always.
-     * Polynomials: Cephes' expf and tanhf (about 1 ulp in float).
+     * Polynomials: Cephes' expf, logf and tanhf (about 1 ulp in float).
      */
     private static final float LOG2E = 1.44269504088896341f, LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f;
     /** Adding and subtracting 1.5·2²³ rounds a float of magnitude below 2²² to the nearest integer. */
@@ -273,7 +281,8 @@ final class VectorKernels implements Kernels {
         Objects.checkFromIndexSize(ao, as == 0 ? 1 : n, a.length);
         Objects.checkFromIndexSize(bo, bs == 0 ? 1 : n, b.length);
         Objects.checkFromIndexSize(co, n, c.length);
-        split(n, (start, len) -> binaryRun(op, a, ao + as * start, as, b, bo + bs * start, bs, c, co + start, len));
+        if (serial(n)) binaryRun(op, a, ao, as, b, bo, bs, c, co, n);
+        else split(n, (start, len) -> binaryRun(op, a, ao + as * start, as, b, bo + bs * start, bs, c, co + start, len));
     }
 
     private static void binaryRun(BinaryOp op, float[] a, int ao, int as, float[] b, int bo, int bs, float[] c, int co, int n) {
@@ -364,15 +373,15 @@ final class VectorKernels implements Kernels {
     public void axpy(double alpha, float[] x, int xo, float[] y, int yo, int n) {
         Objects.checkFromIndexSize(xo, n, x.length);
         Objects.checkFromIndexSize(yo, n, y.length);
+        if (serial(n)) axpyRun(alpha, x, xo, y, yo, n);
+        else split(n, (start, len) -> axpyRun(alpha, x, xo + start, y, yo + start, len));
+    }
+
+    private static void axpyRun(double alpha, float[] x, int xo, float[] y, int yo, int n) {
         float a = (float) alpha;
-        split(n, (start, len) -> {
-            int ub = F.loopBound(len), i = 0;
-            for (; i < ub; i += FL) {
-                FloatVector.fromArray(F, y, yo + start + i).add(FloatVector.fromArray(F, x, xo + start + i).mul(a))
-                        .intoArray(y, yo + start + i);
-            }
-            if (i < len) SCALAR.axpy(alpha, x, xo + start + i, y, yo + start + i, len - i);
-        });
+        int ub = F.loopBound(n), i = 0;
+        for (; i < ub; i += FL) FloatVector.fromArray(F, y, yo + i).add(FloatVector.fromArray(F, x, xo + i).mul(a)).intoArray(y, yo + i);
+        if (i < n) SCALAR.axpy(alpha, x, xo + i, y, yo + i, n - i);
     }
 
     @Override
