@@ -400,12 +400,56 @@ final class Reductions {
         boolean[] reduced = single("softmax", dim, t.shape.length);
         Tensor x = floating(t);
         int[] rd = dimsOf(reduced);
+        int rank = x.shape.length;
+        if (rank > 0 && reduced[rank - 1] && x.numel() > 0) return softmaxLastDim(x, rd);
         Tensor xd = x.detach();
         Tensor e = xd.sub(stableShift("softmax", xd, reduced)).exp();
         Tensor out = e.div(e.sum(rd, true));
         // The Jacobian yᵢ(δᵢⱼ − yⱼ) applied to g: y·(g − Σ g·y).
         return Tensor.record("softmax", out, new Tensor[] {x}, new Tensor[] {out},
                 g -> new Tensor[] {out.mul(g.sub(g.mul(out).sum(rd, true)))});
+    }
+
+    /**
+     * softmax over the last dimension in one pass per row: e^(log-softmax) from the fused log-softmax
+     * kernel (Math.exp, so the bits never depend on the JIT), and a fused backward y·(g − Σ g·y)
+     * unless the backward pass is itself recorded (createGraph).
+     */
+    private static Tensor softmaxLastDim(Tensor x, int[] rd) {
+        DType dtype = x.dtype();
+        int cols = x.shape[x.shape.length - 1], rows = x.numel() / cols, n = rows * cols;
+        Tensor xc = x.rawContiguous(dtype);
+        Tensor out = Tensor.empty(dtype, x.shape);
+        Kernels k = Kernels.get();
+        if (dtype == DType.FLOAT32) {
+            float[] o = out.storage.f;
+            k.logSoftmaxRows(xc.storage.f, xc.offset, o, 0, rows, cols);
+            for (int i = 0; i < n; i++) o[i] = (float) Math.exp(o[i]);
+        } else {
+            double[] o = out.storage.d;
+            k.logSoftmaxRows(xc.storage.d, xc.offset, o, 0, rows, cols);
+            for (int i = 0; i < n; i++) o[i] = Math.exp(o[i]);
+        }
+        return Tensor.record("softmax", out, new Tensor[] {x}, new Tensor[] {out}, g -> {
+            if (Autograd.isGradEnabled()) return new Tensor[] {out.mul(g.sub(g.mul(out).sum(rd, true)))};
+            Tensor gc = g.rawContiguous(dtype);
+            Tensor dx = Tensor.empty(dtype, out.shape);
+            for (int r = 0; r < rows; r++) {
+                int b = r * cols, gb = gc.offset + b;
+                if (dtype == DType.FLOAT32) {
+                    float[] y = out.storage.f, gv = gc.storage.f, d = dx.storage.f;
+                    double dot = 0;
+                    for (int j = 0; j < cols; j++) dot += (double) gv[gb + j] * y[b + j];
+                    for (int j = 0; j < cols; j++) d[b + j] = (float) (y[b + j] * (gv[gb + j] - dot));
+                } else {
+                    double[] y = out.storage.d, gv = gc.storage.d, d = dx.storage.d;
+                    double dot = 0;
+                    for (int j = 0; j < cols; j++) dot += gv[gb + j] * y[b + j];
+                    for (int j = 0; j < cols; j++) d[b + j] = y[b + j] * (gv[gb + j] - dot);
+                }
+            }
+            return new Tensor[] {dx};
+        });
     }
 
     static Tensor logSoftmax(Tensor t, int dim) {

@@ -64,6 +64,38 @@ class FusedOpsTest {
     }
 
     @Test
+    void softmaxLastDimMatchesNaiveAndComposedForwardAndBackward() {
+        Generator gen = new Generator(17);
+        for (int[] shape : new int[][] {{5, 10}, {3, 4, 7}, {1, 1}, {6}}) {
+            int n = shape[shape.length - 1];
+            for (DType dt : new DType[] {DType.FLOAT64, DType.FLOAT32}) {
+                double tol = dt == DType.FLOAT64 ? 1e-12 : 1e-6;
+                // A transposed view for rank 2, so the fused path also reads strided input.
+                Tensor x = (shape.length == 2 ? Tensor.randn(gen, shape[1], shape[0]).mul(3).t() : Tensor.randn(gen, shape).mul(3))
+                        .to(dt).requiresGrad(true);
+                Tensor w = Tensor.randn(gen, shape).to(dt);
+                Tensor y = x.softmax(-1);
+                assertEquals(dt, y.dtype());
+                assertArrayEquals(SoftmaxTest.naiveSoftmax(x.toDoubleArray(), n), y.toDoubleArray(), tol);
+                Tensor fused = Autograd.grad(x.softmax(-1).mul(w).sum(), List.of(x), false).get(0);
+                Tensor composed = Autograd.grad(x.softmax(-1).mul(w).sum(), List.of(x), true).get(0);
+                double[] sm = SoftmaxTest.naiveSoftmax(x.toDoubleArray(), n), wv = w.toDoubleArray();
+                double[] expected = new double[wv.length];
+                for (int r = 0; r < wv.length / n; r++) {
+                    double dot = 0;
+                    for (int j = 0; j < n; j++) dot += wv[r * n + j] * sm[r * n + j];
+                    for (int j = 0; j < n; j++) expected[r * n + j] = sm[r * n + j] * (wv[r * n + j] - dot);
+                }
+                assertArrayEquals(expected, fused.toDoubleArray(), tol, "fused backward " + dt);
+                assertArrayEquals(expected, composed.toDoubleArray(), tol, "recorded backward " + dt);
+            }
+        }
+        Tensor x = Tensor.randn(gen, 3, 5).to(DType.FLOAT64).requiresGrad(true);
+        GradCheck.check(in -> in.get(0).softmax(1).mul(in.get(0)).sum(), x);
+        GradCheck.checkSecondOrder(in -> in.get(0).softmax(-1).mul(in.get(0)).sum(), x);
+    }
+
+    @Test
     void logSoftmaxFusedFloat32AndStridedInput() {
         Generator gen = new Generator(13);
         Tensor base = Tensor.randn(gen, 9, 6).mul(4);
