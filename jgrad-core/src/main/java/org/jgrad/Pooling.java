@@ -1,6 +1,7 @@
 package org.jgrad;
 
 import java.util.Arrays;
+import org.jgrad.kernels.Kernels;
 
 /**
  * Pooling and nearest upsampling over the last two dimensions of [N, C, H, W].
@@ -59,7 +60,7 @@ final class Pooling {
                 && d[0] == 1 && d[1] == 1;
         forPlanes(planes, (long) n * c * h * w, (p0, p1) -> {
             if (dt == DType.FLOAT32) {
-                if (pairs) maxPool2x2(xc.storage.f, xc.offset, out.storage.f, idx, p0, p1, h, w, oh, ow);
+                if (pairs) Kernels.get().maxPool2x2(xc.storage.f, xc.offset + p0 * h * w, out.storage.f, p0 * oh * ow, idx, p1 - p0, h, w);
                 else maxPoolPlanes(xc.storage.f, xc.offset, out.storage.f, idx, p0, p1, h, w, oh, ow, k, s, p, d);
             } else {
                 maxPoolPlanes(xc.storage.d, xc.offset, out.storage.d, idx, p0, p1, h, w, oh, ow, k, s, p, d);
@@ -128,35 +129,6 @@ final class Pooling {
                     }
                     y[yb + r * ow + q] = max;
                     idx[yb + r * ow + q] = arg;
-                }
-            }
-        }
-    }
-
-    /**
-     * maxPoolPlanes for the most common case, 2×2 windows with stride 2 and no padding: every window
-     * lies inside the input, so the four taps are read directly. Same choice rule (the first largest
-     * in row-major order; a NaN replaces the current choice).
-     */
-    private static void maxPool2x2(float[] x, int xo, float[] y, int[] idx, int p0, int p1, int h, int w, int oh,
-                                   int ow) {
-        int hw = h * w, l = oh * ow;
-        for (int pl = p0; pl < p1; pl++) {
-            int xb = xo + pl * hw, yb = pl * l;
-            for (int r = 0; r < oh; r++) {
-                int top = 2 * r * w, bottom = top + w, yr = yb + r * ow;
-                for (int q = 0; q < ow; q++) {
-                    int a0 = top + 2 * q, a2 = bottom + 2 * q;
-                    float max = x[xb + a0];
-                    int arg = a0;
-                    float v = x[xb + a0 + 1];
-                    if (v > max || v != v) { max = v; arg = a0 + 1; }
-                    v = x[xb + a2];
-                    if (v > max || v != v) { max = v; arg = a2; }
-                    v = x[xb + a2 + 1];
-                    if (v > max || v != v) { max = v; arg = a2 + 1; }
-                    y[yr + q] = max;
-                    idx[yr + q] = arg;
                 }
             }
         }

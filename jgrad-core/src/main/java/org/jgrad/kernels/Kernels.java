@@ -61,6 +61,14 @@ public interface Kernels {
 
     void logSoftmaxBackwardRows(double[] g, int go, double[] out, int oo, double[] dx, int dxo, int rows, int cols);
 
+    /**
+     * 2×2 max pooling with stride 2 over {@code planes} planes of h×w values, plane p at x[xo + p·h·w]:
+     * y[yo + p·oh·ow + r·ow + q] is the largest of the window at (2r, 2q), with oh = h/2 and ow = w/2,
+     * and idx (same index) the in-plane position of the first largest in row-major order; a NaN
+     * replaces the current choice (PyTorch's rule).
+     */
+    void maxPool2x2(float[] x, int xo, float[] y, int yo, int[] idx, int planes, int h, int w);
+
     /** The provider chosen at start-up. */
     static Kernels get() {
         return KernelProvider.INSTANCE;

@@ -205,4 +205,9 @@ final class NativeBlasKernels implements Kernels {
     public void logSoftmaxBackwardRows(double[] g, int go, double[] out, int oo, double[] dx, int dxo, int rows, int cols) {
         base.logSoftmaxBackwardRows(g, go, out, oo, dx, dxo, rows, cols);
     }
+
+    @Override
+    public void maxPool2x2(float[] x, int xo, float[] y, int yo, int[] idx, int planes, int h, int w) {
+        base.maxPool2x2(x, xo, y, yo, idx, planes, h, w);
+    }
 }

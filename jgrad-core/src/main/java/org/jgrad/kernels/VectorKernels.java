@@ -5,6 +5,7 @@ import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -874,5 +875,54 @@ final class VectorKernels implements Kernels {
     @Override
     public void logSoftmaxBackwardRows(double[] g, int go, double[] out, int oo, double[] dx, int dxo, int rows, int cols) {
         SCALAR.logSoftmaxBackwardRows(g, go, out, oo, dx, dxo, rows, cols);
+    }
+
+    // ---------------------------------------------------------------- pooling
+
+    private static final VectorSpecies<Integer> I = F.withLanes(int.class);
+    /** Lanes 0, 2, 4, … and 1, 3, 5, … of two vectors read one after the other (the second through exceptional indexes). */
+    private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(F, i -> 2 * i), ODD = VectorShuffle.fromOp(F, i -> 2 * i + 1);
+    private static final IntVector TWICE_LANE = IntVector.zero(I).addIndex(2);
+
+    /**
+     * FL windows at a time: the two input rows are split into their even and odd columns (one
+     * two-vector permute each), then the four taps are compared in the scalar kernel's order with
+     * masks instead of branches. The columns a whole vector does not cover go to the scalar loop.
+     */
+    @Override
+    public void maxPool2x2(float[] x, int xo, float[] y, int yo, int[] idx, int planes, int h, int w) {
+        int hw = h * w, oh = h / 2, ow = w / 2, l = oh * ow;
+        Objects.checkFromIndexSize(xo, planes * hw, x.length);
+        Objects.checkFromIndexSize(yo, planes * l, y.length);
+        Objects.checkFromIndexSize(yo, planes * l, idx.length);
+        int vecCols = ow / FL * FL;
+        for (int pl = 0; pl < planes; pl++) {
+            int xb = xo + pl * hw, yb = yo + pl * l;
+            for (int r = 0; r < oh; r++) {
+                int top = 2 * r * w, yr = yb + r * ow;
+                for (int q = 0; q < vecCols; q += FL) {
+                    int a0 = top + 2 * q;
+                    FloatVector t0 = FloatVector.fromArray(F, x, xb + a0), t1 = FloatVector.fromArray(F, x, xb + a0 + FL);
+                    FloatVector b0 = FloatVector.fromArray(F, x, xb + a0 + w), b1 = FloatVector.fromArray(F, x, xb + a0 + w + FL);
+                    IntVector arg = TWICE_LANE.add(a0);
+                    FloatVector max = t0.rearrange(EVEN, t1);
+                    FloatVector v = t0.rearrange(ODD, t1);
+                    var take = v.compare(VectorOperators.GT, max).or(v.test(VectorOperators.IS_NAN));
+                    max = max.blend(v, take);
+                    IntVector result = arg.blend(arg.add(1), take.cast(I));
+                    v = b0.rearrange(EVEN, b1);
+                    take = v.compare(VectorOperators.GT, max).or(v.test(VectorOperators.IS_NAN));
+                    max = max.blend(v, take);
+                    result = result.blend(arg.add(w), take.cast(I));
+                    v = b0.rearrange(ODD, b1);
+                    take = v.compare(VectorOperators.GT, max).or(v.test(VectorOperators.IS_NAN));
+                    max = max.blend(v, take);
+                    result = result.blend(arg.add(w + 1), take.cast(I));
+                    max.intoArray(y, yr + q);
+                    result.intoArray(idx, yr + q);
+                }
+            }
+        }
+        if (vecCols < ow) ScalarKernels.maxPool2x2Rows(x, xo, y, yo, idx, planes, h, w, vecCols, ow);
     }
 }

@@ -258,6 +258,39 @@ class VectorKernelsTest {
     }
 
     @Test
+    void maxPool2x2MatchesScalarWithTiesNaNsAndOddSizes() {
+        Random r = new Random(5);
+        // Widths around every vector length (8, 16 and 32 windows per vector for 256/512-bit floats),
+        // odd sizes (the last row and column are dropped), ties and NaNs.
+        for (int[] hw : new int[][] {{2, 2}, {3, 5}, {28, 28}, {14, 14}, {4, 64}, {6, 66}, {5, 97}, {2, 130}}) {
+            int h = hw[0], w = hw[1], planes = 3, xo = 5, yo = 2, l = (h / 2) * (w / 2);
+            float[] x = new float[xo + planes * h * w];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = r.nextInt(4) == 0 ? 1f : (float) r.nextGaussian(); // many equal values: ties
+                if (r.nextInt(50) == 0) x[i] = Float.NaN;
+                if (r.nextInt(50) == 0) x[i] = Float.NEGATIVE_INFINITY;
+            }
+            float[] want = new float[yo + planes * l], got = new float[yo + planes * l];
+            int[] wantIdx = new int[yo + planes * l], gotIdx = new int[yo + planes * l];
+            ref.maxPool2x2(x, xo, want, yo, wantIdx, planes, h, w);
+            vec.maxPool2x2(x, xo, got, yo, gotIdx, planes, h, w);
+            assertArrayEquals(want, got, h + "x" + w);
+            assertArrayEquals(wantIdx, gotIdx, h + "x" + w + " indices");
+            // An independent check of the rule: the first largest of each window, a NaN replacing the choice.
+            for (int pl = 0; pl < planes; pl++) {
+                for (int i = 0; i < l; i++) {
+                    int row = i / (w / 2), col = i % (w / 2), best = -1;
+                    for (int tap : new int[] {2 * row * w + 2 * col, 2 * row * w + 2 * col + 1, (2 * row + 1) * w + 2 * col, (2 * row + 1) * w + 2 * col + 1}) {
+                        float v = x[xo + pl * h * w + tap];
+                        if (best < 0 || v > x[xo + pl * h * w + best] || Float.isNaN(v)) best = tap;
+                    }
+                    assertEquals(best, gotIdx[yo + pl * l + i], h + "x" + w + " plane " + pl + " window " + i);
+                }
+            }
+        }
+    }
+
+    @Test
     void binaryRejectsOtherStrides() {
         float[] a = new float[10];
         assertThrows(IllegalArgumentException.class, () -> vec.binary(BinaryOp.ADD, a, 0, 2, a, 0, 1, a, 0, 4));
