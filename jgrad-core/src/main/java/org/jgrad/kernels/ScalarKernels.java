@@ -174,17 +174,12 @@ final class ScalarKernels implements Kernels {
 
     @Override
     public void maxPool2x2(float[] x, int xo, float[] y, int yo, int[] idx, int planes, int h, int w) {
-        maxPool2x2Rows(x, xo, y, yo, idx, planes, h, w, 0, w / 2);
-    }
-
-    /** Output columns [q0, q1) of every row of every plane: the whole loop, or the tail a vector kernel leaves. */
-    static void maxPool2x2Rows(float[] x, int xo, float[] y, int yo, int[] idx, int planes, int h, int w, int q0, int q1) {
         int hw = h * w, oh = h / 2, ow = w / 2, l = oh * ow;
         for (int pl = 0; pl < planes; pl++) {
             int xb = xo + pl * hw, yb = yo + pl * l;
             for (int r = 0; r < oh; r++) {
                 int top = 2 * r * w, bottom = top + w, yr = yb + r * ow;
-                for (int q = q0; q < q1; q++) {
+                for (int q = 0; q < ow; q++) {
                     int a0 = top + 2 * q, a2 = bottom + 2 * q;
                     float max = x[xb + a0];
                     int arg = a0;
