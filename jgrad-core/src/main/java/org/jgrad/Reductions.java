@@ -58,6 +58,8 @@ final class Reductions {
         DType dtype = t.dtype().isFloatingPoint() ? t.dtype() : DType.FLOAT64;
         Tensor leading = sumLeadingRaw(t, reduced, dtype);
         if (leading != null) return leading;
+        Tensor middle = sumAroundRaw(t, reduced, dtype);
+        if (middle != null) return middle;
         Runs r = runs(t, reduced, dtype);
         Tensor out = Tensor.empty(dtype, r.keptShape);
         Kernels kernels = Kernels.get();
@@ -98,6 +100,41 @@ final class Reductions {
                 k.binary(org.jgrad.kernels.BinaryOp.ADD, out.storage.d, 0, 1, t.storage.d, off, 1, out.storage.d, 0, n);
             }
         }
+        return out;
+    }
+
+    /**
+     * The sum of a contiguous tensor whose kept dimensions form one block with reduced dimensions after
+     * it (and maybe before): a convolution's bias gradient, [N, O, H, W] summed over N, H and W. Each
+     * contiguous trailing run is summed in place and added to its kept element, so nothing is copied;
+     * the general path would first transpose the whole tensor into a contiguous copy. Null otherwise.
+     */
+    private static Tensor sumAroundRaw(Tensor t, boolean[] reduced, DType dtype) {
+        int rank = t.shape.length;
+        int lead = 0;
+        while (lead < rank && reduced[lead]) lead++;
+        int end = lead;
+        while (end < rank && !reduced[end]) end++;
+        for (int d = end; d < rank; d++) if (!reduced[d]) return null;
+        if (end == lead || end == rank || t.dtype() != dtype || !t.isContiguous()) return null;
+        int outer = 1, mid = 1, inner = 1;
+        int[] keptShape = new int[rank];
+        for (int d = 0; d < rank; d++) {
+            keptShape[d] = reduced[d] ? 1 : t.shape[d];
+            if (d < lead) outer *= t.shape[d];
+            else if (d < end) mid *= t.shape[d];
+            else inner *= t.shape[d];
+        }
+        double[] acc = new double[mid];
+        Kernels k = Kernels.get();
+        for (int o = 0; o < outer; o++) {
+            for (int m = 0; m < mid; m++) {
+                int off = t.offset + (o * mid + m) * inner;
+                acc[m] += dtype == DType.FLOAT32 ? k.sum(t.storage.f, off, inner) : k.sum(t.storage.d, off, inner);
+            }
+        }
+        Tensor out = Tensor.empty(dtype, keptShape);
+        for (int m = 0; m < mid; m++) out.storage.set(m, acc[m]);
         return out;
     }
 

@@ -26,7 +26,8 @@ class ReductionsTest {
             new Case(new int[] {3, 4}, new int[] {0, -1}),
             new Case(new int[] {2, 3, 4}, new int[] {0, 2}),
             new Case(new int[] {2, 3, 4}, new int[] {-2}),
-            new Case(new int[] {2, 1, 3}, new int[] {1, 2}));
+            new Case(new int[] {2, 1, 3}, new int[] {1, 2}),
+            new Case(new int[] {3, 4, 5, 6}, new int[] {0, 2, 3})); // a convolution's bias gradient
 
     // ------------------------------------------------------------ helpers
 
