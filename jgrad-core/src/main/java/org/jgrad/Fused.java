@@ -1,6 +1,7 @@
 package org.jgrad;
 
 import java.util.Arrays;
+import org.jgrad.kernels.BinaryOp;
 import org.jgrad.kernels.Kernels;
 import org.jgrad.kernels.UnaryOp;
 
@@ -180,13 +181,12 @@ public final class Fused {
             Tensor gy = g.rawContiguous(dtype);
             if (relu) {
                 // g' = g where the output is positive: a fresh tensor, g may be shared with other uses.
+                // relu's own backward kernel: g where the output (= where the input) is positive.
                 Tensor masked = Tensor.empty(dtype, new int[] {n, out});
                 if (dtype == DType.FLOAT32) {
-                    float[] src = gy.storage.f, yv = y.storage.f, dst = masked.storage.f;
-                    for (int i = 0, o = gy.offset; i < n * out; i++) dst[i] = yv[i] > 0 ? src[o + i] : 0f;
+                    k.binary(BinaryOp.RELU_GRAD, gy.storage.f, gy.offset, 1, y.storage.f, 0, 1, masked.storage.f, 0, n * out);
                 } else {
-                    double[] src = gy.storage.d, yv = y.storage.d, dst = masked.storage.d;
-                    for (int i = 0, o = gy.offset; i < n * out; i++) dst[i] = yv[i] > 0 ? src[o + i] : 0.0;
+                    k.binary(BinaryOp.RELU_GRAD, gy.storage.d, gy.offset, 1, y.storage.d, 0, 1, masked.storage.d, 0, n * out);
                 }
                 gy = masked;
             }
