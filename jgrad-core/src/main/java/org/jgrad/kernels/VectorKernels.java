@@ -5,6 +5,7 @@ import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -36,6 +37,8 @@ final class VectorKernels implements Kernels {
      * registers AVX-512 has), 4 with narrower ones (AVX2 has 16 registers; a 6-row tile spilled).
      */
     static final int MRF = FL >= 16 ? 8 : 4;
+    /** MRF floats: one k step of a packed sliver of A (128 or 256 bits). */
+    private static final VectorSpecies<Float> FA = VectorSpecies.of(float.class, VectorShape.forBitSize(32 * MRF));
     /** Columns of the micro-kernel tile: two vectors (16 floats, 8 doubles with 256-bit vectors). */
     static final int NRF = 2 * FL;
     static final int NRD = 2 * DL;
@@ -599,8 +602,12 @@ final class VectorKernels implements Kernels {
             for (int ir = 0; ir < mc; ir += MRF) {
                 int base = ir * kc;
                 int rows = Math.min(MRF, mc - ir);
-                if (transA) {
-                    // op(A)(i, p) = a[p·lda + i]: the MRF values of one k are adjacent.
+                if (transA && rows == MRF) {
+                    // op(A)(i, p) = a[p·lda + i]: the MRF values of one k are adjacent, one short vector.
+                    for (int p = 0; p < kc; p++) {
+                        FloatVector.fromArray(FA, a, ao + (pc + p) * lda + ic + ir).intoArray(ap, base + p * MRF);
+                    }
+                } else if (transA) {
                     for (int p = 0; p < kc; p++) {
                         int src = ao + (pc + p) * lda + ic + ir;
                         int dst = base + p * MRF;
