@@ -434,10 +434,6 @@ final class VectorKernels implements Kernels {
             if (!accumulate) for (int i = 0; i < m; i++) java.util.Arrays.fill(c, co + i * ldc, co + i * ldc + n, 0f);
             return;
         }
-        if (GemmF.parallelByRows(m, n, k)) {
-            GemmF.runParallel(transA, transB, m, n, k, a, ao, lda, b, bo, ldb, c, co, ldc, accumulate);
-            return;
-        }
         Gemm.split(m, n, k, MRF, NRF, (i0, i1, j0, j1) -> GemmF.run(transA, transB, i1 - i0, j1 - j0, k,
                 a, ao + (transA ? i0 : i0 * lda), lda,
                 b, bo + (transB ? j0 * ldb : j0), ldb,
@@ -463,8 +459,6 @@ final class VectorKernels implements Kernels {
     /** Packing buffers per thread, grown on demand: workers live long, so they are reused. */
     private static final class Buffers {
         float[] af = new float[0], bf = new float[0], tf = new float[MRF * NRF];
-        /** The calling thread's packed B, read by every thread of a {@link GemmF#runParallel} product. */
-        float[] sharedB = new float[0];
         double[] ad = new double[0], bd = new double[0], td = new double[MR * NRD];
     }
 
@@ -489,7 +483,7 @@ final class VectorKernels implements Kernels {
                 for (int pc = 0; pc < k; pc += kcMax) {
                     int kc = Math.min(kcMax, k - pc);
                     boolean overwrite = pc == 0 && !accumulate;
-                    packB(transB, b, bo, ldb, pc, kc, jc, nc, bp, 0);
+                    packB(transB, b, bo, ldb, pc, kc, jc, nc, bp);
                     for (int ic = 0; ic < m; ic += MC) {
                         int mc = Math.min(MC, m - ic);
                         packA(transA, a, ao, lda, ic, mc, pc, kc, ap);
@@ -508,93 +502,12 @@ final class VectorKernels implements Kernels {
 
         /**
          * The depth of the k blocks: at most KC, and equal blocks (784 = 4 × 196, not 3 × 256 + 16) so
-         * that no block is a short, inefficient tail. Both the single-threaded and the parallel product
-         * use it, so each element of C is summed in the same order whatever the thread count.
+         * that no block is a short, inefficient tail. It depends on k alone, so each element of C is
+         * summed in the same order whatever block of C a thread is given.
          */
         static int depthBlock(int k) {
             int blocks = (k + KC - 1) / KC;
             return (k + blocks - 1) / blocks;
-        }
-
-        /** Packed B (floats) that a parallel product may keep at once: 4 MB. */
-        private static final int SHARED_B_BUDGET = 1 << 20;
-
-        /**
-         * True when the product is worth several threads and C has enough rows to cut into a few
-         * blocks per thread (the MLP shapes: 128 or 784 rows).
-         */
-        static boolean parallelByRows(int m, int n, int k) {
-            int threads = Threads.get();
-            return threads > 1 && (long) m * n * k >= Gemm.PARALLEL_MIN_FMA && m >= 8 * MRF * threads;
-        }
-
-        /**
-         * The product on several threads, BLIS's way: op(B) is packed once into a panel shared by all
-         * threads (the packing itself split among them), then the rows of C are cut into blocks of a
-         * few micro-tiles, claimed by whichever thread is free, each packing only its own rows of A.
-         * Nothing is packed twice, and on a shared machine a thread that loses its core holds up only
-         * the block it has claimed.
-         */
-        static void runParallel(boolean transA, boolean transB, int m, int n, int k,
-                                float[] a, int ao, int lda, float[] b, int bo, int ldb,
-                                float[] c, int co, int ldc, boolean accumulate) {
-            int threads = Threads.get();
-            int kc = depthBlock(k);
-            int kBlocks = (k + kc - 1) / kc;
-            int rowsPerTask = Math.min(MC, Math.max(2 * MRF, roundUp((m + 4 * threads - 1) / (4 * threads), MRF)));
-            Buffers own = BUFFERS.get();
-            for (int jc = 0; jc < n; jc += NC) {
-                int nc = Math.min(NC, n - jc);
-                int blockSize = kc * roundUp(nc, NRF);
-                int group = Math.max(1, Math.min(kBlocks, SHARED_B_BUDGET / blockSize));
-                for (int g0 = 0; g0 < kBlocks; g0 += group) {
-                    int g1 = Math.min(kBlocks, g0 + group);
-                    int need = (g1 - g0) * blockSize;
-                    if (own.sharedB.length < need) own.sharedB = new float[need];
-                    panel(transA, transB, m, k, a, ao, lda, b, bo, ldb, c, co, ldc, accumulate,
-                            jc, nc, kc, g0, g1, blockSize, rowsPerTask, own.sharedB, threads);
-                }
-            }
-        }
-
-        /** Depth blocks g0..g1 of the columns jc..jc+nc: pack them into bp, then multiply every row of A by them. */
-        private static void panel(boolean transA, boolean transB, int m, int k,
-                                  float[] a, int ao, int lda, float[] b, int bo, int ldb,
-                                  float[] c, int co, int ldc, boolean accumulate,
-                                  int jc, int nc, int kc, int g0, int g1, int blockSize, int rowsPerTask,
-                                  float[] bp, int threads) {
-            int slivers = (nc + NRF - 1) / NRF;
-            int units = (g1 - g0) * slivers;
-            int packTasks = Math.min(units, 4 * threads);
-            WorkerPool.run(packTasks, t -> {
-                for (int u = units * t / packTasks, end = units * (t + 1) / packTasks; u < end; u++) {
-                    int blk = g0 + u / slivers, jr = (u % slivers) * NRF;
-                    int pc = blk * kc, kcb = Math.min(kc, k - pc);
-                    packB(transB, b, bo, ldb, pc, kcb, jc + jr, Math.min(NRF, nc - jr), bp,
-                            (blk - g0) * blockSize + jr * kcb);
-                }
-            });
-            int rowTasks = (m + rowsPerTask - 1) / rowsPerTask;
-            WorkerPool.run(rowTasks, t -> {
-                int i0 = t * rowsPerTask, mb = Math.min(rowsPerTask, m - i0);
-                Buffers buf = BUFFERS.get();
-                int aNeed = kc * roundUp(mb, MRF);
-                if (buf.af.length < aNeed) buf.af = new float[aNeed];
-                float[] ap = buf.af, tile = buf.tf;
-                for (int blk = g0; blk < g1; blk++) {
-                    int pc = blk * kc, kcb = Math.min(kc, k - pc);
-                    boolean overwrite = pc == 0 && !accumulate;
-                    packA(transA, a, ao, lda, i0, mb, pc, kcb, ap);
-                    int bOff = (blk - g0) * blockSize;
-                    for (int jr = 0; jr < nc; jr += NRF) {
-                        int cols = Math.min(NRF, nc - jr);
-                        for (int ir = 0; ir < mb; ir += MRF) {
-                            kernel(kcb, ap, ir * kcb, bp, bOff + jr * kcb, c, co + (i0 + ir) * ldc + jc + jr, ldc,
-                                    Math.min(MRF, mb - ir), cols, overwrite, tile);
-                        }
-                    }
-                }
-            });
         }
 
         /** Rows ic..ic+mc, depth pc..pc+kc of op(A) into slivers of MRF rows, k-major, zero-padded. */
@@ -628,10 +541,9 @@ final class VectorKernels implements Kernels {
         }
 
         /** Depth pc..pc+kc, columns jc..jc+nc of op(B) into slivers of NR columns, k-major, zero-padded. */
-        private static void packB(boolean transB, float[] b, int bo, int ldb, int pc, int kc, int jc, int nc,
-                                  float[] bp, int bpo) {
+        private static void packB(boolean transB, float[] b, int bo, int ldb, int pc, int kc, int jc, int nc, float[] bp) {
             for (int jr = 0; jr < nc; jr += NRF) {
-                int base = bpo + jr * kc;
+                int base = jr * kc;
                 int cols = Math.min(NRF, nc - jr);
                 if (transB) {
                     // op(B)(p, j) = b[j·ldb + p]: read each column of op(B) contiguously.

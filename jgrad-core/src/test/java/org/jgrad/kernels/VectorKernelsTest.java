@@ -350,7 +350,6 @@ class VectorKernelsTest {
         int saved = Threads.get();
         try {
             Random r = new Random(7);
-            // The last shape's packed B (520 × 2100) exceeds what a parallel product packs at once.
             for (int[] s : new int[][] {{300, 301, 129}, {64, 700, 100}, {257, 96, 300}, {70, 2100, 520}}) {
                 for (int t = 0; t < 4; t++) {
                     boolean ta = (t & 1) != 0, tb = (t & 2) != 0;
