@@ -1,6 +1,5 @@
 package org.jgrad.bench;
 
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.jgrad.kernels.Kernels;
 import org.jgrad.kernels.Threads;
@@ -37,31 +36,19 @@ public class MatmulBench {
     @Param({"2", "1"})
     public int threads;
 
-    private int m, n, k;
-    private boolean ta, tb;
-    private float[] a, b, c;
+    private MatmulVsOpenBlas.Shape s;
     private final Kernels kernels = Kernels.get();
 
     @Setup(Level.Trial)
     public void setup() {
-        String[] p = shape.split("[x:]");
-        m = Integer.parseInt(p[0]);
-        n = Integer.parseInt(p[1]);
-        k = Integer.parseInt(p[2]);
-        ta = p[3].charAt(0) == 'T';
-        tb = p[3].charAt(1) == 'T';
-        Random r = new Random(42);
-        a = new float[m * k];
-        b = new float[k * n];
-        c = new float[m * n];
-        for (int i = 0; i < a.length; i++) a[i] = r.nextFloat() - 0.5f;
-        for (int i = 0; i < b.length; i++) b[i] = r.nextFloat() - 0.5f;
+        s = MatmulVsOpenBlas.Shape.parse(shape);
+        s.allocateHeap();
         Threads.set(threads);
     }
 
     @Benchmark
     public float[] gemm() {
-        kernels.gemm(ta, tb, m, n, k, a, 0, ta ? m : k, b, 0, tb ? k : n, c, 0, n, false);
-        return c;
+        s.jgrad(kernels);
+        return s.c;
     }
 }

@@ -160,13 +160,19 @@ public final class MatmulVsOpenBlas {
                     p[3].charAt(0) == 'T', p[3].charAt(1) == 'T');
         }
 
-        void allocate(Arena arena) {
+        /** The heap operands, filled from a fixed seed with values in [-0.5, 0.5). */
+        void allocateHeap() {
             Random r = new Random(42);
             a = new float[m * k];
             b = new float[k * n];
             c = new float[m * n];
             for (int i = 0; i < a.length; i++) a[i] = r.nextFloat() - 0.5f;
             for (int i = 0; i < b.length; i++) b[i] = r.nextFloat() - 0.5f;
+        }
+
+        /** The heap operands and their off-heap copies for OpenBLAS. */
+        void allocate(Arena arena) {
+            allocateHeap();
             na = arena.allocate((long) a.length * 4, 64).copyFrom(MemorySegment.ofArray(a));
             nb = arena.allocate((long) b.length * 4, 64).copyFrom(MemorySegment.ofArray(b));
             nc = arena.allocate((long) c.length * 4, 64);
