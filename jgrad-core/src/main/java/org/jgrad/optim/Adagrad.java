@@ -65,6 +65,6 @@ public final class Adagrad extends Optimizer<Adagrad.Options> {
         Tensor g = o.weightDecay() == 0 ? grad : grad.add(param.mul(o.weightDecay()));
         double clr = o.lr() / (1 + (step - 1) * o.lrDecay());
         sum.addInPlace(g.mul(g));
-        param.subInPlace(g.div(sum.sqrt().add(o.eps())).mul(clr));
+        param.addInPlace(g.div(sum.sqrt().add(o.eps())), -clr);
     }
 }

@@ -79,8 +79,9 @@ public final class Adam extends Optimizer<Adam.Options> {
             if (decoupled) param.mulInPlace(1 - lr * weightDecay);
             else g = g.add(param.mul(weightDecay));
         }
-        expAvg.mulInPlace(beta1).addInPlace(g.mul(1 - beta1));
-        expAvgSq.mulInPlace(beta2).addInPlace(g.mul(g).mul(1 - beta2));
+        // addInPlace(x, α) multiplies, then adds: the same bits as adding a temporary x·α.
+        expAvg.mulInPlace(beta1).addInPlace(g, 1 - beta1);
+        expAvgSq.mulInPlace(beta2).addInPlace(g.mul(g), 1 - beta2);
         double biasCorrection1 = 1 - Math.pow(beta1, step);
         double biasCorrection2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
         Tensor second = expAvgSq;
@@ -89,6 +90,6 @@ public final class Adam extends Optimizer<Adam.Options> {
             second = maxExpAvgSq;
         }
         Tensor denom = second.sqrt().div(biasCorrection2Sqrt).add(eps);
-        param.subInPlace(expAvg.div(denom).mul(lr / biasCorrection1));
+        param.addInPlace(expAvg.div(denom), -(lr / biasCorrection1));
     }
 }

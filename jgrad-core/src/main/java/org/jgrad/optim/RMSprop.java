@@ -68,10 +68,10 @@ public final class RMSprop extends Optimizer<RMSprop.Options> {
         Tensor buf = o.momentum() > 0 ? buffer(state, "momentum_buffer", param) : null;
         Tensor gradAvg = o.centered() ? buffer(state, "grad_avg", param) : null;
         Tensor g = o.weightDecay() == 0 ? grad : grad.add(param.mul(o.weightDecay()));
-        squareAvg.mulInPlace(o.alpha()).addInPlace(g.mul(g).mul(1 - o.alpha()));
+        squareAvg.mulInPlace(o.alpha()).addInPlace(g.mul(g), 1 - o.alpha());
         Tensor avg;
         if (o.centered()) {
-            gradAvg.mulInPlace(o.alpha()).addInPlace(g.mul(1 - o.alpha()));
+            gradAvg.mulInPlace(o.alpha()).addInPlace(g, 1 - o.alpha());
             avg = squareAvg.sub(gradAvg.mul(gradAvg)).sqrt();
         } else {
             avg = squareAvg.sqrt();
@@ -79,9 +79,9 @@ public final class RMSprop extends Optimizer<RMSprop.Options> {
         avg = avg.add(o.eps());
         if (buf != null) {
             buf.mulInPlace(o.momentum()).addInPlace(g.div(avg));
-            param.subInPlace(buf.mul(o.lr()));
+            param.addInPlace(buf, -o.lr());
         } else {
-            param.subInPlace(g.div(avg).mul(o.lr()));
+            param.addInPlace(g.div(avg), -o.lr());
         }
     }
 }
