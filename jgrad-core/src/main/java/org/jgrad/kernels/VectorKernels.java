@@ -21,7 +21,7 @@ import jdk.incubator.vector.VectorSpecies;
  * The micro-kernel keeps an MR×NR tile of C in vector registers and runs one {@code fma} per vector
  * per k: 4×NR (8 registers) with 256-bit vectors, where a taller tile (6×16) made C2 spill
  * accumulators to the 16 AVX2 registers' stack and ran at half the speed; 8×NR (16 of AVX-512's 32
- * registers) with 512-bit vectors, 7–20% faster there than 4×NR.
+ * registers) with 512-bit vectors, 6–17% faster there than 4×NR on one thread.
  */
 final class VectorKernels implements Kernels {
 
