@@ -180,8 +180,8 @@ public final class Fused {
             }
             Tensor gy = g.rawContiguous(dtype);
             if (relu) {
-                // g' = g where the output is positive: a fresh tensor, g may be shared with other uses.
-                // relu's own backward kernel: g where the output (= where the input) is positive.
+                // g' = g where the output is positive (relu's own backward kernel), into a fresh tensor:
+                // g may be shared with other uses.
                 Tensor masked = Tensor.empty(dtype, new int[] {n, out});
                 if (dtype == DType.FLOAT32) {
                     k.binary(BinaryOp.RELU_GRAD, gy.storage.f, gy.offset, 1, y.storage.f, 0, 1, masked.storage.f, 0, n * out);
