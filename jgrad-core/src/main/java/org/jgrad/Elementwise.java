@@ -340,20 +340,28 @@ final class Elementwise {
             else k.binary(op, self.storage.d, self.offset, 1, new double[] {v}, 0, 0, self.storage.d, self.offset, n);
             return true;
         }
-        if (other.dtype() != dt || !other.isContiguous() || !Arrays.equals(other.shape, self.shape)) return false;
-        if (other.storage == self.storage && other.offset != self.offset) return false;
+        if (!sameLayout(self, other)) return false;
         if (dt == DType.FLOAT32) k.binary(op, self.storage.f, self.offset, 1, other.storage.f, other.offset, 1, self.storage.f, self.offset, n);
         else k.binary(op, self.storage.d, self.offset, 1, other.storage.d, other.offset, 1, self.storage.d, self.offset, n);
         return true;
+    }
+
+    /**
+     * True when other can be read element by element while self is written in place: both contiguous,
+     * of one shape and dtype, and other not a shifted view of self's storage (each element is read
+     * before it is written, so only an exact alias is safe).
+     */
+    private static boolean sameLayout(Tensor self, Tensor other) {
+        return other.dtype() == self.dtype() && self.isContiguous() && other.isContiguous()
+                && Arrays.equals(other.shape, self.shape)
+                && (other.storage != self.storage || other.offset == self.offset);
     }
 
     /** self += alpha·other: straight into self's storage when both are contiguous with one shape and dtype. */
     static Tensor addScaledInPlace(Tensor self, Tensor other, double alpha) {
         self.checkInPlaceAllowed("addInPlace");
         DType dt = self.dtype();
-        boolean direct = dt.isFloatingPoint() && other.dtype() == dt && self.isContiguous() && other.isContiguous()
-                && Arrays.equals(self.shape, other.shape) && (other.storage != self.storage || other.offset == self.offset);
-        if (!direct) return inPlace("addInPlace", self, BinaryOp.ADD, other.mul(alpha));
+        if (!dt.isFloatingPoint() || !sameLayout(self, other)) return inPlace("addInPlace", self, BinaryOp.ADD, other.mul(alpha));
         Kernels k = Kernels.get();
         int n = self.numel();
         if (dt == DType.FLOAT32) k.axpy(alpha, other.storage.f, other.offset, self.storage.f, self.offset, n);
