@@ -70,24 +70,29 @@ public final class Autograd {
                         + " does not require grad, so no gradient can be computed for it");
             }
         }
-        Map<Tensor, Tensor> captured = new IdentityHashMap<>();
-        for (Tensor in : inputs) captured.put(in, null);
+        Map<Node, Tensor> captured = new IdentityHashMap<>();
+        for (Tensor in : inputs) captured.put(vertexOf(in), null);
         run("Autograd.grad", output, gradOutput, retainGraph, createGraph, captured);
         List<Tensor> result = new ArrayList<>(inputs.size());
         for (Tensor in : inputs) {
-            Tensor g = captured.get(in);
+            Tensor g = captured.get(vertexOf(in));
             result.add(g != null ? g : Tensor.zeros(in.dtype(), in.shape()));
         }
         return result;
     }
 
+    /** The graph vertex standing for a tensor that requires grad: its op's node, or its leaf accumulator. */
+    private static Node vertexOf(Tensor t) {
+        return t.gradFn != null ? t.gradFn : t.gradAccumulator();
+    }
+
     /**
      * The engine. With {@code captured == null} gradients reaching leaves accumulate into their
-     * {@code grad}; otherwise the gradients of the tensors in {@code captured} are stored there and
+     * {@code grad}; otherwise the gradients of the vertices in {@code captured} are stored there and
      * no leaf is touched.
      */
     static void run(String caller, Tensor output, Tensor gradOutput, boolean retainGraph, boolean createGraph,
-                    Map<Tensor, Tensor> captured) {
+                    Map<Node, Tensor> captured) {
         if (!output.requiresGrad()) {
             throw new IllegalStateException(caller + ": the output (shape " + Shapes.str(output.shape())
                     + ") does not require grad: no input of the computation had requiresGrad(true), or it ran"
@@ -105,48 +110,46 @@ public final class Autograd {
                     + " but the output has shape " + Shapes.str(output.shape()));
         }
 
-        List<Tensor> order = topologicalOrder(output);
-        // Only tensors on a path to a target need their backward run.
-        Map<Tensor, Boolean> needed = new IdentityHashMap<>();
-        for (Tensor t : order) { // inputs come before the tensors computed from them
-            boolean need = captured == null ? t.gradFn == null && t.requiresGrad() : captured.containsKey(t);
-            if (t.gradFn != null) {
-                for (Tensor in : t.gradFn.inputs) {
-                    if (in != null && needed.getOrDefault(in, false)) need = true;
-                }
+        Node root = vertexOf(output);
+        List<Node> order = topologicalOrder(root);
+        // Only nodes on a path to a target need their backward run.
+        Map<Node, Boolean> needed = new IdentityHashMap<>();
+        for (Node n : order) { // producers come before the nodes that use their outputs
+            boolean need = captured == null ? n.isLeafAccumulator() : captured.containsKey(n);
+            for (Node in : n.next) {
+                if (in != null && needed.get(in)) need = true;
             }
-            needed.put(t, need);
+            needed.put(n, need);
         }
 
-        Map<Tensor, Tensor> grads = new IdentityHashMap<>();
-        grads.put(output, gradOutput.detachUnlessRecording(createGraph));
+        Map<Node, Tensor> grads = new IdentityHashMap<>();
+        grads.put(root, gradOutput.detachUnlessRecording(createGraph));
         try (Scope _ = setGradEnabled(createGraph)) {
             for (int i = order.size() - 1; i >= 0; i--) {
-                Tensor t = order.get(i);
-                Tensor g = grads.remove(t);
-                Node node = t.gradFn;
-                if (g == null || !needed.get(t)) {
-                    if (node != null && !retainGraph) node.free();
+                Node node = order.get(i);
+                Tensor g = grads.remove(node);
+                if (g == null || !needed.get(node)) {
+                    if (!retainGraph) node.free();
                     continue;
                 }
-                if (captured != null && captured.containsKey(t)) {
-                    captured.put(t, g);
-                }
-                if (node == null) {
-                    if (captured == null) t.accumulateGrad(g);
+                if (captured != null && captured.containsKey(node)) captured.put(node, g);
+                if (node.isLeafAccumulator()) {
+                    if (captured == null && node.leaf.requiresGrad()) node.leaf.accumulateGrad(g);
                     continue;
                 }
-                Tensor[] inputGrads = node.apply(g);
+                boolean[] wants = new boolean[node.next.length];
+                for (int k = 0; k < wants.length; k++) wants[k] = node.next[k] != null && needed.get(node.next[k]);
+                Tensor[] inputGrads = node.apply(g, wants, createGraph);
                 if (!retainGraph) node.free();
                 for (int k = 0; k < inputGrads.length; k++) {
-                    Tensor in = node.inputs[k];
                     Tensor ig = inputGrads[k];
-                    if (in == null || ig == null || !in.requiresGrad()) continue;
-                    if (!java.util.Arrays.equals(ig.shape(), in.shape())) {
+                    if (ig == null || !wants[k]) continue;
+                    if (!java.util.Arrays.equals(ig.shape(), node.inputShape(k))) {
                         throw new IllegalStateException(node.op + ": backward produced a gradient of shape "
-                                + Shapes.str(ig.shape()) + " for an input of shape " + Shapes.str(in.shape()));
+                                + Shapes.str(ig.shape()) + " for an input of shape " + Shapes.str(node.inputShape(k)));
                     }
-                    if (ig.dtype() != in.dtype()) ig = ig.to(in.dtype());
+                    if (ig.dtype() != node.inputDType(k)) ig = ig.to(node.inputDType(k));
+                    Node in = node.next[k];
                     Tensor prev = grads.get(in);
                     grads.put(in, prev == null ? ig : prev.add(ig));
                 }
@@ -154,32 +157,31 @@ public final class Autograd {
         }
     }
 
-    /** Tensors reachable from {@code root} through recorded ops, each after all of its inputs. */
-    static List<Tensor> topologicalOrder(Tensor root) {
-        List<Tensor> order = new ArrayList<>();
-        Map<Tensor, Boolean> visited = new IdentityHashMap<>();
-        // Iterative depth-first post-order: each frame is a tensor and how many inputs it has pushed.
-        ArrayList<Tensor> stack = new ArrayList<>();
+    /** Nodes reachable from {@code root}, each after the producers of its inputs. */
+    static List<Node> topologicalOrder(Node root) {
+        List<Node> order = new ArrayList<>();
+        Map<Node, Boolean> visited = new IdentityHashMap<>();
+        // Iterative depth-first post-order: each frame is a node and how many inputs it has pushed.
+        ArrayList<Node> stack = new ArrayList<>();
         ArrayList<Integer> next = new ArrayList<>();
         stack.add(root);
         next.add(0);
         visited.put(root, true);
         while (!stack.isEmpty()) {
             int top = stack.size() - 1;
-            Tensor t = stack.get(top);
+            Node n = stack.get(top);
             int k = next.get(top);
-            Tensor[] inputs = t.gradFn == null ? null : t.gradFn.inputs;
-            if (inputs != null && k < inputs.length) {
+            if (k < n.next.length) {
                 next.set(top, k + 1);
-                Tensor in = inputs[k];
-                if (in != null && in.requiresGrad() && visited.put(in, true) == null) {
+                Node in = n.next[k];
+                if (in != null && visited.put(in, true) == null) {
                     stack.add(in);
                     next.add(0);
                 }
             } else {
                 stack.remove(top);
                 next.remove(top);
-                order.add(t);
+                order.add(n);
             }
         }
         return order;

@@ -58,10 +58,11 @@ final class Convolution {
         Tensor out = forwardRaw(geo, x.rawContiguous(dt), w.rawContiguous(dt),
                 bias == null ? null : bias.rawContiguous(dt), dt);
         Tensor[] inputs = bias == null ? new Tensor[] {x, w} : new Tensor[] {x, w, bias};
-        return Tensor.record("conv2d", out, inputs, new Tensor[] {x, w}, g -> grads(inputs.length,
-                x.requiresGrad() ? backwardInput("conv2dBackwardInput", geo, g, w, null) : null,
-                w.requiresGrad() ? backwardWeight(geo, x, g) : null,
-                bias != null && bias.requiresGrad() ? biasGrad(g) : null));
+        int count = inputs.length;
+        return Tensor.record("conv2d", out, inputs, new Tensor[] {x, w}, (n, g) -> grads(count,
+                n.needsGrad(0) ? backwardInput("conv2dBackwardInput", geo, g, n.saved(1), null) : null,
+                n.needsGrad(1) ? backwardWeight(geo, n.saved(0), g) : null,
+                count > 2 && n.needsGrad(2) ? biasGrad(g) : null));
     }
 
     /** B_in(gy, w): the gradient of F with respect to its input; convTranspose2d is this op. */
@@ -70,11 +71,12 @@ final class Convolution {
         Tensor out = backwardInputRaw(geo, gy.rawContiguous(dt), w.rawContiguous(dt),
                 bias == null ? null : bias.rawContiguous(dt), dt);
         Tensor[] inputs = bias == null ? new Tensor[] {gy, w} : new Tensor[] {gy, w, bias};
+        int count = inputs.length;
         // ⟨B_in(y, w), z⟩ = ⟨y, F(z, w)⟩ = ⟨w, B_w(z, y)⟩.
-        return Tensor.record(op, out, inputs, new Tensor[] {gy, w}, g -> grads(inputs.length,
-                gy.requiresGrad() ? forward(geo, g, w, null) : null,
-                w.requiresGrad() ? backwardWeight(geo, g, gy) : null,
-                bias != null && bias.requiresGrad() ? biasGrad(g) : null));
+        return Tensor.record(op, out, inputs, new Tensor[] {gy, w}, (n, g) -> grads(count,
+                n.needsGrad(0) ? forward(geo, g, n.saved(1), null) : null,
+                n.needsGrad(1) ? backwardWeight(geo, g, n.saved(0)) : null,
+                count > 2 && n.needsGrad(2) ? biasGrad(g) : null));
     }
 
     /** B_w(x, gy): the gradient of F with respect to its weight. */
@@ -82,9 +84,9 @@ final class Convolution {
         DType dt = computeType(x, gy, null);
         Tensor out = backwardWeightRaw(geo, x.rawContiguous(dt), gy.rawContiguous(dt), dt);
         // ⟨B_w(x, y), v⟩ = ⟨y, F(x, v)⟩ = ⟨x, B_in(y, v)⟩.
-        return Tensor.record("conv2dBackwardWeight", out, new Tensor[] {x, gy}, new Tensor[] {x, gy}, g -> new Tensor[] {
-            x.requiresGrad() ? backwardInput("conv2dBackwardInput", geo, gy, g, null) : null,
-            gy.requiresGrad() ? forward(geo, x, g, null) : null});
+        return Tensor.record("conv2dBackwardWeight", out, new Tensor[] {x, gy}, new Tensor[] {x, gy}, (n, g) -> new Tensor[] {
+            n.needsGrad(0) ? backwardInput("conv2dBackwardInput", geo, n.saved(1), g, null) : null,
+            n.needsGrad(1) ? forward(geo, n.saved(0), g, null) : null});
     }
 
     private static Tensor biasGrad(Tensor g) {

@@ -90,164 +90,186 @@ final class Elementwise {
 
     static Tensor add(Tensor a, Tensor b) {
         Tensor out = binaryRaw("add", BinaryOp.ADD, a, b, arithmeticType(a, b));
-        int[] sa = a.shape, sb = b.shape;
-        return Tensor.record("add", out, inputs(a, b), Tensor.NONE,
-                g -> new Tensor[] {g.sumToShape(sa), g.sumToShape(sb)});
+        return Tensor.record("add", out, inputs(a, b), Tensor.NONE, (n, g) -> new Tensor[] {
+            n.needsGrad(0) ? g.sumToShape(n.inputShape(0)) : null,
+            n.needsGrad(1) ? g.sumToShape(n.inputShape(1)) : null});
     }
 
     static Tensor sub(Tensor a, Tensor b) {
         Tensor out = binaryRaw("sub", BinaryOp.SUB, a, b, arithmeticType(a, b));
-        int[] sa = a.shape, sb = b.shape;
-        return Tensor.record("sub", out, inputs(a, b), Tensor.NONE,
-                g -> new Tensor[] {g.sumToShape(sa), g.neg().sumToShape(sb)});
+        return Tensor.record("sub", out, inputs(a, b), Tensor.NONE, (n, g) -> new Tensor[] {
+            n.needsGrad(0) ? g.sumToShape(n.inputShape(0)) : null,
+            n.needsGrad(1) ? g.neg().sumToShape(n.inputShape(1)) : null});
     }
 
     static Tensor mul(Tensor a, Tensor b) {
         Tensor out = binaryRaw("mul", BinaryOp.MUL, a, b, arithmeticType(a, b));
         return Tensor.record("mul", out, inputs(a, b), inputs(a, b),
-                g -> new Tensor[] {
-                    a.requiresGrad() ? g.mul(b).sumToShape(a.shape) : null,
-                    b.requiresGrad() ? g.mul(a).sumToShape(b.shape) : null});
+                (n, g) -> new Tensor[] {
+                    n.needsGrad(0) ? g.mul(n.saved(1)).sumToShape(n.inputShape(0)) : null,
+                    n.needsGrad(1) ? g.mul(n.saved(0)).sumToShape(n.inputShape(1)) : null});
     }
 
     static Tensor div(Tensor a, Tensor b) {
         Tensor out = binaryRaw("div", BinaryOp.DIV, a, b, arithmeticType(a, b));
         return Tensor.record("div", out, inputs(a, b), inputs(a, b),
-                g -> new Tensor[] {
-                    a.requiresGrad() ? g.div(b).sumToShape(a.shape) : null,
-                    // d(a/b)/db = −a/b²
-                    b.requiresGrad() ? g.mul(a).div(b.mul(b)).neg().sumToShape(b.shape) : null});
+                (n, g) -> {
+                    Tensor a0 = n.saved(0), b0 = n.saved(1);
+                    return new Tensor[] {
+                        n.needsGrad(0) ? g.div(b0).sumToShape(n.inputShape(0)) : null,
+                        // d(a/b)/db = −a/b²
+                        n.needsGrad(1) ? g.mul(a0).div(b0.mul(b0)).neg().sumToShape(n.inputShape(1)) : null};
+                });
     }
 
     /** p·x + q with scalars: add, sub, mul, div and neg by a number. */
     static Tensor affine(String name, Tensor x, double p, double q) {
         Tensor out = unaryRaw(name, UnaryOp.AFFINE, x, p, q);
-        return Tensor.record(name, out, inputs(x), Tensor.NONE, g -> new Tensor[] {p == 1 ? g : g.mul(p)});
+        return Tensor.record(name, out, inputs(x), Tensor.NONE, (n, g) -> new Tensor[] {p == 1 ? g : g.mul(p)});
     }
 
     static Tensor pow(Tensor x, double p) {
         Tensor out = unaryRaw("pow", UnaryOp.POW, x, p, 0);
         // d xᵖ/dx = p·x^(p−1)
         return Tensor.record("pow", out, inputs(x), inputs(x),
-                g -> new Tensor[] {p == 0 ? Tensor.zerosLike(x) : g.mul(x.pow(p - 1).mul(p))});
+                (n, g) -> new Tensor[] {p == 0 ? g.mul(0) : g.mul(n.saved(0).pow(p - 1).mul(p))});
     }
 
     static Tensor pow(Tensor a, Tensor b) {
         Tensor out = binaryRaw("pow", BinaryOp.POW, a, b, arithmeticType(a, b));
         return Tensor.record("pow", out, inputs(a, b), inputs(a, b, out),
-                g -> new Tensor[] {
-                    a.requiresGrad() ? g.mul(b).mul(a.pow(b.sub(1))).sumToShape(a.shape) : null,
-                    // d aᵇ/db = aᵇ·ln a; where a = 0 the limit (for b > 0) is 0, not 0·(−∞).
-                    b.requiresGrad() ? g.mul(Tensor.where(a.eq(0), Tensor.zerosLike(out), out.mul(a.log())))
-                            .sumToShape(b.shape) : null});
+                (n, g) -> {
+                    Tensor a0 = n.saved(0), b0 = n.saved(1), y = n.saved(2);
+                    return new Tensor[] {
+                        n.needsGrad(0) ? g.mul(b0).mul(a0.pow(b0.sub(1))).sumToShape(n.inputShape(0)) : null,
+                        // d aᵇ/db = aᵇ·ln a; where a = 0 the limit (for b > 0) is 0, not 0·(−∞).
+                        n.needsGrad(1) ? g.mul(Tensor.where(a0.eq(0), Tensor.zerosLike(y), y.mul(a0.log())))
+                                .sumToShape(n.inputShape(1)) : null};
+                });
     }
 
     // ------------------------------------------------------------ unary math
 
     static Tensor exp(Tensor x) {
         Tensor out = unaryRaw("exp", UnaryOp.EXP, x, 0, 0);
-        return Tensor.record("exp", out, inputs(x), inputs(out), g -> new Tensor[] {g.mul(out)});
+        return Tensor.record("exp", out, inputs(x), inputs(out), (n, g) -> new Tensor[] {g.mul(n.saved(0))});
     }
 
     static Tensor log(Tensor x) {
         Tensor out = unaryRaw("log", UnaryOp.LOG, x, 0, 0);
-        return Tensor.record("log", out, inputs(x), inputs(x), g -> new Tensor[] {g.div(x)});
+        return Tensor.record("log", out, inputs(x), inputs(x), (n, g) -> new Tensor[] {g.div(n.saved(0))});
     }
 
     static Tensor log1p(Tensor x) {
         Tensor out = unaryRaw("log1p", UnaryOp.LOG1P, x, 0, 0);
-        return Tensor.record("log1p", out, inputs(x), inputs(x), g -> new Tensor[] {g.div(x.add(1))});
+        return Tensor.record("log1p", out, inputs(x), inputs(x), (n, g) -> new Tensor[] {g.div(n.saved(0).add(1))});
     }
 
     static Tensor sqrt(Tensor x) {
         Tensor out = unaryRaw("sqrt", UnaryOp.SQRT, x, 0, 0);
-        return Tensor.record("sqrt", out, inputs(x), inputs(out), g -> new Tensor[] {g.div(out.mul(2))});
+        return Tensor.record("sqrt", out, inputs(x), inputs(out), (n, g) -> new Tensor[] {g.div(n.saved(0).mul(2))});
     }
 
     static Tensor abs(Tensor x) {
         Tensor out = unaryRaw("abs", UnaryOp.ABS, x, 0, 0);
         // The subgradient at 0 is taken as 0 (sign(0) = 0), as PyTorch does.
-        return Tensor.record("abs", out, inputs(x), inputs(x), g -> new Tensor[] {g.mul(x.sign())});
+        return Tensor.record("abs", out, inputs(x), inputs(x), (n, g) -> new Tensor[] {g.mul(n.saved(0).sign())});
     }
 
     static Tensor sign(Tensor x) {
         Tensor out = unaryRaw("sign", UnaryOp.SIGN, x, 0, 0);
-        return Tensor.record("sign", out, inputs(x), Tensor.NONE, g -> new Tensor[] {g.mul(0)});
+        return Tensor.record("sign", out, inputs(x), Tensor.NONE, (n, g) -> new Tensor[] {g.mul(0)});
     }
 
     static Tensor sin(Tensor x) {
         Tensor out = unaryRaw("sin", UnaryOp.SIN, x, 0, 0);
-        return Tensor.record("sin", out, inputs(x), inputs(x), g -> new Tensor[] {g.mul(x.cos())});
+        return Tensor.record("sin", out, inputs(x), inputs(x), (n, g) -> new Tensor[] {g.mul(n.saved(0).cos())});
     }
 
     static Tensor cos(Tensor x) {
         Tensor out = unaryRaw("cos", UnaryOp.COS, x, 0, 0);
-        return Tensor.record("cos", out, inputs(x), inputs(x), g -> new Tensor[] {g.mul(x.sin()).neg()});
+        return Tensor.record("cos", out, inputs(x), inputs(x), (n, g) -> new Tensor[] {g.mul(n.saved(0).sin()).neg()});
     }
 
     static Tensor tanh(Tensor x) {
         Tensor out = unaryRaw("tanh", UnaryOp.TANH, x, 0, 0);
         // tanh' = 1 − tanh²
         return Tensor.record("tanh", out, inputs(x), inputs(out),
-                g -> new Tensor[] {g.mul(out.mul(out).neg().add(1))});
+                (n, g) -> {
+                    Tensor y = n.saved(0);
+                    return new Tensor[] {g.mul(y.mul(y).neg().add(1))};
+                });
     }
 
     static Tensor sigmoid(Tensor x) {
         Tensor out = unaryRaw("sigmoid", UnaryOp.SIGMOID, x, 0, 0);
         // σ' = σ·(1 − σ)
         return Tensor.record("sigmoid", out, inputs(x), inputs(out),
-                g -> new Tensor[] {g.mul(out.mul(out.neg().add(1)))});
+                (n, g) -> {
+                    Tensor y = n.saved(0);
+                    return new Tensor[] {g.mul(y.mul(y.neg().add(1)))};
+                });
     }
 
     static Tensor relu(Tensor x) {
         Tensor out = unaryRaw("relu", UnaryOp.RELU, x, 0, 0);
         // The derivative at 0 is taken as 0, as PyTorch does.
-        // Unless the backward pass is itself recorded (createGraph), one fused pass: g where x > 0.
-        return Tensor.record("relu", out, inputs(x), inputs(x), g -> new Tensor[] {Autograd.isGradEnabled()
-                ? g.mul(x.gt(0)) : binaryRaw("relu backward", BinaryOp.RELU_GRAD, g, x, g.dtype())});
+        // Fast form: one fused pass, g where x > 0.
+        return Tensor.record("relu", out, inputs(x), inputs(x),
+                (n, g) -> new Tensor[] {g.mul(n.saved(0).gt(0))},
+                (n, g) -> new Tensor[] {binaryRaw("relu backward", BinaryOp.RELU_GRAD, g, n.saved(0), g.dtype())});
     }
 
     static Tensor leakyRelu(Tensor x, double alpha) {
         Tensor out = unaryRaw("leakyRelu", UnaryOp.LEAKY_RELU, x, alpha, 0);
         return Tensor.record("leakyRelu", out, inputs(x), inputs(x),
-                g -> new Tensor[] {g.mul(x.gt(0).mul(1 - alpha).add(alpha))});
+                (n, g) -> new Tensor[] {g.mul(n.saved(0).gt(0).mul(1 - alpha).add(alpha))});
     }
 
     static Tensor elu(Tensor x, double alpha) {
         Tensor out = unaryRaw("elu", UnaryOp.ELU, x, alpha, 0);
         // For x ≤ 0: d α(eˣ−1)/dx = α·eˣ = out + α.
         return Tensor.record("elu", out, inputs(x), inputs(x, out),
-                g -> new Tensor[] {g.mul(Tensor.where(x.gt(0), Tensor.onesLike(out), out.add(alpha)))});
+                (n, g) -> {
+                    Tensor x0 = n.saved(0), y = n.saved(1);
+                    return new Tensor[] {g.mul(Tensor.where(x0.gt(0), Tensor.onesLike(y), y.add(alpha)))};
+                });
     }
 
     static Tensor softplus(Tensor x) {
         Tensor out = unaryRaw("softplus", UnaryOp.SOFTPLUS, x, 0, 0);
-        return Tensor.record("softplus", out, inputs(x), inputs(x), g -> new Tensor[] {g.mul(x.sigmoid())});
+        return Tensor.record("softplus", out, inputs(x), inputs(x), (n, g) -> new Tensor[] {g.mul(n.saved(0).sigmoid())});
     }
 
     static Tensor atan(Tensor x) {
         Tensor out = unaryRaw("atan", UnaryOp.ATAN, x, 0, 0);
-        return Tensor.record("atan", out, inputs(x), inputs(x), g -> new Tensor[] {g.div(x.mul(x).add(1))});
+        return Tensor.record("atan", out, inputs(x), inputs(x), (n, g) -> {
+            Tensor x0 = n.saved(0);
+            return new Tensor[] {g.div(x0.mul(x0).add(1))};
+        });
     }
 
     static Tensor softsign(Tensor x) {
         Tensor out = unaryRaw("softsign", UnaryOp.SOFTSIGN, x, 0, 0);
         // d x/(1+|x|) /dx = 1/(1+|x|)²
         return Tensor.record("softsign", out, inputs(x), inputs(x),
-                g -> new Tensor[] {g.div(x.abs().add(1).pow(2))});
+                (n, g) -> new Tensor[] {g.div(n.saved(0).abs().add(1).pow(2))});
     }
 
     static Tensor gelu(Tensor x) {
         Tensor out = unaryRaw("gelu", UnaryOp.GELU, x, 0, 0);
         // d x·Φ(x)/dx = Φ(x) + x·φ(x)
         return Tensor.record("gelu", out, inputs(x), inputs(x),
-                g -> new Tensor[] {g.mul(normalCdf(x).add(x.mul(normalPdf(x))))});
+                (n, g) -> {
+                    Tensor x0 = n.saved(0);
+                    return new Tensor[] {g.mul(normalCdf(x0).add(x0.mul(normalPdf(x0))))};
+                });
     }
 
     /** Φ(x), the standard normal CDF; its derivative is the density φ. */
     static Tensor normalCdf(Tensor x) {
         Tensor out = unaryRaw("normalCdf", UnaryOp.NORMAL_CDF, x, 0, 0);
-        return Tensor.record("normalCdf", out, inputs(x), inputs(x), g -> new Tensor[] {g.mul(normalPdf(x))});
+        return Tensor.record("normalCdf", out, inputs(x), inputs(x), (n, g) -> new Tensor[] {g.mul(normalPdf(n.saved(0)))});
     }
 
     /** φ(x) = e^(−x²/2)/√(2π), composed from ops. */
@@ -260,7 +282,10 @@ final class Elementwise {
         Tensor out = unaryRaw("clamp", UnaryOp.CLAMP, x, min, max);
         // Gradient passes where min ≤ x ≤ max (boundaries included, as PyTorch).
         return Tensor.record("clamp", out, inputs(x), inputs(x),
-                g -> new Tensor[] {g.mul(x.ge(min).mul(x.le(max)))});
+                (n, g) -> {
+                    Tensor x0 = n.saved(0);
+                    return new Tensor[] {g.mul(x0.ge(min).mul(x0.le(max)))};
+                });
     }
 
     static Tensor maximum(Tensor a, Tensor b) {
@@ -274,11 +299,12 @@ final class Elementwise {
     /** At ties each side receives half of the gradient, as in PyTorch. */
     private static Tensor extremum(String name, BinaryOp op, BinaryOp wins, Tensor a, Tensor b) {
         Tensor out = binaryRaw(name, op, a, b, arithmeticType(a, b));
-        return Tensor.record(name, out, inputs(a, b), inputs(a, b), g -> {
-            Tensor tie = compare(BinaryOp.EQ, a, b).mul(0.5);
-            Tensor aShare = compare(wins, a, b).add(tie);
-            Tensor bShare = compare(wins, b, a).add(tie);
-            return new Tensor[] {g.mul(aShare).sumToShape(a.shape), g.mul(bShare).sumToShape(b.shape)};
+        return Tensor.record(name, out, inputs(a, b), inputs(a, b), (n, g) -> {
+            Tensor a0 = n.saved(0), b0 = n.saved(1);
+            Tensor tie = compare(BinaryOp.EQ, a0, b0).mul(0.5);
+            return new Tensor[] {
+                n.needsGrad(0) ? g.mul(compare(wins, a0, b0).add(tie)).sumToShape(n.inputShape(0)) : null,
+                n.needsGrad(1) ? g.mul(compare(wins, b0, a0).add(tie)).sumToShape(n.inputShape(1)) : null};
         });
     }
 
@@ -286,14 +312,18 @@ final class Elementwise {
         int[] shape = Shapes.broadcast("where", Shapes.broadcast("where", cond.shape, a.shape), b.shape);
         DType dtype = arithmeticType(a, b);
         Tensor mask = compare(BinaryOp.NE, cond, Tensor.scalar(DType.FLOAT64, 0)).to(dtype);
-        Tensor notMask = mask.neg().add(1);
         // out = mask·a + (1 − mask)·b, computed without NaN leaking from the unselected side.
         Tensor out = Tensor.empty(dtype, shape);
         Tensor ea = a.detach().expand(shape), eb = b.detach().expand(shape), em = mask.expand(shape);
         double[] av = ea.toDoubleArray(), bv = eb.toDoubleArray(), mv = em.toDoubleArray();
         for (int i = 0; i < av.length; i++) out.storage.set(i, mv[i] != 0 ? av[i] : bv[i]);
         return Tensor.record("where", out, inputs(a, b), inputs(mask),
-                g -> new Tensor[] {g.mul(mask).sumToShape(a.shape), g.mul(notMask).sumToShape(b.shape)});
+                (n, g) -> {
+                    Tensor m = n.saved(0);
+                    return new Tensor[] {
+                        n.needsGrad(0) ? g.mul(m).sumToShape(n.inputShape(0)) : null,
+                        n.needsGrad(1) ? g.mul(m.neg().add(1)).sumToShape(n.inputShape(1)) : null};
+                });
     }
 
     /** 1 where the comparison holds, else 0; not differentiable. */

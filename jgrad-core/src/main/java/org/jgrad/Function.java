@@ -82,10 +82,21 @@ public abstract class Function {
         if (wrap) out = out.detach();
         ctx.forwardDone = true;
         if (!out.dtype().isFloatingPoint()) return out; // indices, counts: nothing to differentiate
-        return Tensor.record(op, out, in, ctx.saved, g -> {
-            Tensor[] grads = backward(ctx, g);
+        // The saved tensors move to the graph node, which frees them after backward; the context
+        // reads them from there.
+        Tensor[] saved = ctx.saved;
+        ctx.saved = null;
+        int inputCount = in.length;
+        return Tensor.record(op, out, in, saved, (n, g) -> {
+            Tensor[] grads;
+            ctx.node = n;
+            try {
+                grads = backward(ctx, g);
+            } finally {
+                ctx.node = null;
+            }
             if (grads == null) throw new IllegalStateException(op + ": backward returned null instead of an array of "
-                    + in.length + " gradients (use null elements for inputs that need none)");
+                    + inputCount + " gradients (use null elements for inputs that need none)");
             return grads;
         });
     }
@@ -97,7 +108,10 @@ public abstract class Function {
     public static final class Context {
         private final String op;
         private final boolean[] needsInputGrad;
+        /** Saved by forward, until the op is recorded; then they belong to {@link #node}'s graph vertex. */
         private Tensor[] saved = Tensor.NONE;
+        /** The recorded node, while its backward runs. */
+        private Node node;
         private final Map<String, Object> values = new HashMap<>();
         private boolean forwardDone;
 
@@ -120,6 +134,12 @@ public abstract class Function {
 
         /** The tensors given to {@link #saveForBackward(Tensor...)}, in the same order. */
         public Tensor[] savedTensors() {
+            if (node != null) {
+                Tensor[] out = new Tensor[node.savedCount()];
+                for (int i = 0; i < out.length; i++) out[i] = node.saved(i);
+                return out;
+            }
+            if (saved == null) throw new IllegalStateException(op + ": savedTensors() is available in forward and backward only");
             return saved.clone();
         }
 
@@ -129,7 +149,7 @@ public abstract class Function {
                 throw new IndexOutOfBoundsException(op + ": needsInputGrad(" + i + ") but there are "
                         + needsInputGrad.length + " inputs");
             }
-            return needsInputGrad[i];
+            return node != null ? node.needsGrad(i) : needsInputGrad[i];
         }
 
         /** Stores a non-tensor value (a size, a flag, a constant) for backward. */
@@ -149,7 +169,7 @@ public abstract class Function {
 
         @Override
         public String toString() {
-            return "Context[" + op + ", needsInputGrad=" + Arrays.toString(needsInputGrad) + ", saved=" + saved.length
+            return "Context[" + op + ", needsInputGrad=" + Arrays.toString(needsInputGrad) + ", saved=" + (node != null ? node.savedCount() : saved == null ? 0 : saved.length)
                     + ", values=" + values.keySet() + "]";
         }
     }

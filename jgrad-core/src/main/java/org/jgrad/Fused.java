@@ -69,19 +69,20 @@ public final class Fused {
         // As PyTorch: the mean over no targets is 0/0 = NaN.
         double divisor = mean ? kept : 1;
         Tensor out = Tensor.full(dtype, total / divisor);
-        return Tensor.record(op, out, new Tensor[] {logits}, new Tensor[] {logp}, g -> {
-            if (Autograd.isGradEnabled()) {
-                // Recorded backward: composed from differentiable ops of the logits.
-                Tensor q = smoothedTargets(dtype, t, rows, cols, ignoreIndex, onTarget, perClass);
-                Tensor keep = keptRows(dtype, t, ignoreIndex);
-                return new Tensor[] {logits.logSoftmax(1).exp().sub(q).mul(keep).mul(g.div(divisor))};
-            }
+        // The derivative (softmax − q)·g/divisor over the kept rows, composed from ops of the logits so
+        // that it can be differentiated again; the fast form is one loop over the saved log-softmax.
+        return Tensor.record(op, out, new Tensor[] {logits}, new Tensor[] {logits, logp}, (n, g) -> {
+            Tensor q = smoothedTargets(dtype, t, rows, cols, ignoreIndex, onTarget, perClass);
+            Tensor keep = keptRows(dtype, t, ignoreIndex);
+            return new Tensor[] {n.saved(0).softmax(1).sub(q).mul(keep).mul(g.div(divisor))};
+        }, (n, g) -> {
+            Tensor logpSaved = n.saved(1);
             double scale = g.item() / divisor;
             Tensor dx = Tensor.empty(dtype, new int[] {rows, cols});
             // Math.exp, not the Vector API's EXP: that one computes different bits before and after
             // C2 compiles the loop, and a seeded run must repeat exactly (logSoftmaxRows does the same).
             if (dtype == DType.FLOAT32) {
-                float[] d = dx.storage.f, lp = logp.storage.f;
+                float[] d = dx.storage.f, lp = logpSaved.storage.f;
                 for (int i = 0; i < rows; i++) {
                     int base = i * cols;
                     if (t[i] == ignoreIndex) {
@@ -92,7 +93,7 @@ public final class Fused {
                     d[base + (int) t[i]] -= (float) (onTarget * scale);
                 }
             } else {
-                double[] d = dx.storage.d, lp = logp.storage.d;
+                double[] d = dx.storage.d, lp = logpSaved.storage.d;
                 for (int i = 0; i < rows; i++) {
                     int base = i * cols;
                     if (t[i] == ignoreIndex) {
@@ -168,42 +169,46 @@ public final class Fused {
             }
         }
         Tensor[] inputs = bias == null ? new Tensor[] {x, weight} : new Tensor[] {x, weight, bias};
-        return Tensor.record(op, y, inputs, new Tensor[] {x, weight, y}, g -> {
-            if (Autograd.isGradEnabled()) {
-                // Recorded backward: composed ops, so that it can be differentiated again.
-                Tensor gy = relu ? g.mul(y.gt(0)) : g;
-                Tensor[] grads = new Tensor[inputs.length];
-                if (x.requiresGrad()) grads[0] = gy.matmul(weight);
-                if (weight.requiresGrad()) grads[1] = gy.t().matmul(x);
-                if (bias != null && bias.requiresGrad()) grads[2] = gy.sum(new int[] {0}, false);
-                return grads;
-            }
+        int inputCount = inputs.length;
+        // The derivative, composed from ops so that it can be differentiated again: g' = g masked where
+        // the output is positive (ReLU), dx = g'·W, dW = g'ᵀ·x, db = Σ g'. The fast form runs the same
+        // on raw arrays: relu's backward kernel, two gemms on the saved contiguous operands, column sums.
+        return Tensor.record(op, y, inputs, new Tensor[] {x, weight, y, xc, wc}, (nd, g) -> {
+            Tensor gy = relu ? g.mul(nd.saved(2).gt(0)) : g;
+            Tensor[] grads = new Tensor[inputCount];
+            if (nd.needsGrad(0)) grads[0] = gy.matmul(nd.saved(1));
+            if (nd.needsGrad(1)) grads[1] = gy.t().matmul(nd.saved(0));
+            if (inputCount > 2 && nd.needsGrad(2)) grads[2] = gy.sum(new int[] {0}, false);
+            return grads;
+        }, (nd, g) -> {
+            Tensor yv = nd.saved(2), xcv = nd.saved(3), wcv = nd.saved(4);
+            Kernels kf = Kernels.get();
             Tensor gy = g.rawContiguous(dtype);
             if (relu) {
                 // g' = g where the output is positive (relu's own backward kernel), into a fresh tensor:
                 // g may be shared with other uses.
                 Tensor masked = Tensor.empty(dtype, new int[] {n, out});
                 if (dtype == DType.FLOAT32) {
-                    k.binary(BinaryOp.RELU_GRAD, gy.storage.f, gy.offset, 1, y.storage.f, 0, 1, masked.storage.f, 0, n * out);
+                    kf.binary(BinaryOp.RELU_GRAD, gy.storage.f, gy.offset, 1, yv.storage.f, 0, 1, masked.storage.f, 0, n * out);
                 } else {
-                    k.binary(BinaryOp.RELU_GRAD, gy.storage.d, gy.offset, 1, y.storage.d, 0, 1, masked.storage.d, 0, n * out);
+                    kf.binary(BinaryOp.RELU_GRAD, gy.storage.d, gy.offset, 1, yv.storage.d, 0, 1, masked.storage.d, 0, n * out);
                 }
                 gy = masked;
             }
-            Tensor[] grads = new Tensor[inputs.length];
-            if (x.requiresGrad()) {
+            Tensor[] grads = new Tensor[inputCount];
+            if (nd.needsGrad(0)) {
                 Tensor dx = Tensor.empty(dtype, new int[] {n, in});
-                if (dtype == DType.FLOAT32) k.gemm(false, false, n, in, out, gy.storage.f, gy.offset, out, wc.storage.f, wc.offset, in, dx.storage.f, 0, in, false);
-                else k.gemm(false, false, n, in, out, gy.storage.d, gy.offset, out, wc.storage.d, wc.offset, in, dx.storage.d, 0, in, false);
+                if (dtype == DType.FLOAT32) kf.gemm(false, false, n, in, out, gy.storage.f, gy.offset, out, wcv.storage.f, wcv.offset, in, dx.storage.f, 0, in, false);
+                else kf.gemm(false, false, n, in, out, gy.storage.d, gy.offset, out, wcv.storage.d, wcv.offset, in, dx.storage.d, 0, in, false);
                 grads[0] = dx.markUnshared();
             }
-            if (weight.requiresGrad()) {
+            if (nd.needsGrad(1)) {
                 Tensor dw = Tensor.empty(dtype, new int[] {out, in});
-                if (dtype == DType.FLOAT32) k.gemm(true, false, out, in, n, gy.storage.f, gy.offset, out, xc.storage.f, xc.offset, in, dw.storage.f, 0, in, false);
-                else k.gemm(true, false, out, in, n, gy.storage.d, gy.offset, out, xc.storage.d, xc.offset, in, dw.storage.d, 0, in, false);
+                if (dtype == DType.FLOAT32) kf.gemm(true, false, out, in, n, gy.storage.f, gy.offset, out, xcv.storage.f, xcv.offset, in, dw.storage.f, 0, in, false);
+                else kf.gemm(true, false, out, in, n, gy.storage.d, gy.offset, out, xcv.storage.d, xcv.offset, in, dw.storage.d, 0, in, false);
                 grads[1] = dw.markUnshared();
             }
-            if (bias != null && bias.requiresGrad()) grads[2] = columnSums(gy, n, out).markUnshared();
+            if (inputCount > 2 && nd.needsGrad(2)) grads[2] = columnSums(gy, n, out).markUnshared();
             return grads;
         });
     }

@@ -60,10 +60,10 @@ final class Indexing {
             starts[i + 1] = starts[i] + t.shape[d];
             Strided.copy(t, Views.as(out, t.shape.clone(), out.strides, starts[i] * out.strides[d]));
         }
-        return Tensor.record("cat", out, inputs, Tensor.NONE, g -> {
+        return Tensor.record("cat", out, inputs, Tensor.NONE, (nd, g) -> {
             Tensor[] grads = new Tensor[n];
             for (int i = 0; i < n; i++) {
-                if (inputs[i].requiresGrad()) grads[i] = g.slice(d, starts[i], starts[i + 1]).to(dtypes[i]);
+                if (nd.needsGrad(i)) grads[i] = g.slice(d, starts[i], starts[i + 1]).to(dtypes[i]);
             }
             return grads;
         });
@@ -159,7 +159,7 @@ final class Indexing {
         int[] inShape = t.shape;
         DType dtype = t.dtype();
         return Tensor.record("gather", out, new Tensor[] {t}, new Tensor[] {index},
-                g -> new Tensor[] {Tensor.zeros(dtype, inShape).scatterAdd(d, index, g)});
+                (n, g) -> new Tensor[] {Tensor.zeros(dtype, inShape).scatterAdd(d, n.saved(0), g)});
     }
 
     static Tensor scatterAdd(Tensor t, int dim, Tensor index, Tensor src) {
@@ -195,10 +195,10 @@ final class Indexing {
                 });
         int[] srcShape = src.shape, indexShape = index.shape;
         DType tType = t.dtype(), srcType = src.dtype();
-        return Tensor.record("scatterAdd", out, new Tensor[] {t, src}, new Tensor[] {index}, g -> new Tensor[] {
-            t.requiresGrad() ? g.to(tType) : null,
+        return Tensor.record("scatterAdd", out, new Tensor[] {t, src}, new Tensor[] {index}, (n, g) -> new Tensor[] {
+            n.needsGrad(0) ? g.to(tType) : null,
             // Elements of src outside the index's extent were never added: their gradient is 0.
-            src.requiresGrad() ? padTo(g.gather(d, index), indexShape, srcShape).to(srcType) : null});
+            n.needsGrad(1) ? padTo(g.gather(d, n.saved(0)), indexShape, srcShape).to(srcType) : null});
     }
 
     /** Zero-pads g (of {@code from}'s shape) at the end of each dimension up to {@code to}. */
@@ -233,8 +233,8 @@ final class Indexing {
         lineShape[d] = n;
         // Index-add as a scatter-add whose index repeats each position across the other dimensions,
         // so duplicates accumulate and the double backward is a gather (= indexSelect again).
-        return Tensor.record("indexSelect", out, new Tensor[] {t}, new Tensor[] {index}, g -> new Tensor[] {
-            Tensor.zeros(dtype, inShape).scatterAdd(d, index.reshape(lineShape).expand(g.shape), g)});
+        return Tensor.record("indexSelect", out, new Tensor[] {t}, new Tensor[] {index}, (nd, g) -> new Tensor[] {
+            Tensor.zeros(dtype, inShape).scatterAdd(d, nd.saved(0).reshape(lineShape).expand(g.shape), g)});
     }
 
     private static Tensor rawSelect(Tensor t, int d, int i) {
@@ -267,7 +267,7 @@ final class Indexing {
             }
         });
         return Tensor.record("maskedFill", out, new Tensor[] {t}, new Tensor[] {mask},
-                g -> new Tensor[] {g.maskedFill(mask, 0)});
+                (n, g) -> new Tensor[] {g.maskedFill(n.saved(0), 0)});
     }
 
     static Tensor pad(Tensor t, int[] padding, double value) {
@@ -308,7 +308,7 @@ final class Indexing {
         }
         int[] inverse = new int[padding.length];
         for (int i = 0; i < padding.length; i++) inverse[i] = -padding[i];
-        return Tensor.record("pad", out, new Tensor[] {t}, Tensor.NONE, g -> new Tensor[] {g.pad(inverse, 0)});
+        return Tensor.record("pad", out, new Tensor[] {t}, Tensor.NONE, (n, g) -> new Tensor[] {g.pad(inverse, 0)});
     }
 
     // ------------------------------------------------------------ sorting
@@ -361,7 +361,7 @@ final class Indexing {
         int[] inShape = t.shape;
         DType dtype = t.dtype();
         Tensor recorded = Tensor.record("sort", values, new Tensor[] {t}, new Tensor[] {indices},
-                g -> new Tensor[] {Tensor.zeros(dtype, inShape).scatterAdd(d, indices, g)});
+                (nd, g) -> new Tensor[] {Tensor.zeros(dtype, inShape).scatterAdd(d, nd.saved(0), g)});
         return new Tensor.ValuesAndIndices(recorded, indices);
     }
 

@@ -69,10 +69,10 @@ final class LinearAlgebra {
         Tensor out = Tensor.empty(dtype, outShape);
         if (out.numel() > 0) gemmBatched(a.detach(), b.detach(), out, batch, m, n, k);
 
-        return Tensor.record("matmul", out, new Tensor[] {a, b}, new Tensor[] {a, b}, g -> new Tensor[] {
+        return Tensor.record("matmul", out, new Tensor[] {a, b}, new Tensor[] {a, b}, (nd, g) -> new Tensor[] {
             // dA = g·Bᵀ, dB = Aᵀ·g, summed over the batch dimensions each operand was broadcast along.
-            a.requiresGrad() ? g.matmul(b.transpose(-1, -2)).sumToShape(a.shape) : null,
-            b.requiresGrad() ? a.transpose(-1, -2).matmul(g).sumToShape(b.shape) : null});
+            nd.needsGrad(0) ? g.matmul(nd.saved(1).transpose(-1, -2)).sumToShape(nd.inputShape(0)) : null,
+            nd.needsGrad(1) ? nd.saved(0).transpose(-1, -2).matmul(g).sumToShape(nd.inputShape(1)) : null});
     }
 
     private static int[] broadcastBatch(int[] a, int[] b, int[] origA, int[] origB) {
@@ -234,7 +234,7 @@ final class LinearAlgebra {
         Tensor out = Tensor.of(inv, x.shape).rawContiguous(dtype);
         // For Y = X⁻¹: dY = −Y·dX·Y, so dX = −Yᵀ·dY·Yᵀ.
         return Tensor.record("inverse", out, new Tensor[] {x}, new Tensor[] {out},
-                g -> new Tensor[] {mT(out).matmul(g).matmul(mT(out)).neg()});
+                (nd, g) -> new Tensor[] {mT(nd.saved(0)).matmul(g).matmul(mT(nd.saved(0))).neg()});
     }
 
     /**
@@ -325,7 +325,7 @@ final class LinearAlgebra {
         }
         Tensor out = Tensor.of(l, x.shape).rawContiguous(dtype);
         return Tensor.record("cholesky", out, new Tensor[] {x}, new Tensor[] {out},
-                g -> new Tensor[] {choleskyBackward(out, g, n)});
+                (nd, g) -> new Tensor[] {choleskyBackward(nd.saved(0), g, n)});
     }
 
     /**

@@ -253,7 +253,7 @@ final class Reductions {
         Tensor out = sumRaw(t, reduced).reshape(reducedShape(t.shape, reduced, keepDim)).detach();
         int[] shape = t.shape;
         return Tensor.record("sum", out, new Tensor[] {t}, Tensor.NONE,
-                g -> new Tensor[] {expandBack(g, shape, reduced)});
+                (n, g) -> new Tensor[] {expandBack(g, shape, reduced)});
     }
 
     static Tensor mean(Tensor t, int[] dims, boolean keepDim) {
@@ -314,13 +314,17 @@ final class Reductions {
         if (!root) {
             // ∂var/∂xᵢ = 2(xᵢ − mean)/(n − correction); the mean's own dependence on xᵢ cancels (Σ(x − mean) = 0).
             return Tensor.record(op, out, new Tensor[] {t}, new Tensor[] {t},
-                    g -> new Tensor[] {expandBack(g, shape, reduced).mul(t.sub(t.mean(rd, true))).mul(2 / divisor)});
+                    (nd, g) -> {
+                        Tensor x0 = nd.saved(0);
+                        return new Tensor[] {expandBack(g, shape, reduced).mul(x0.sub(x0.mean(rd, true))).mul(2 / divisor)};
+                    });
         }
         // ∂std/∂xᵢ = (xᵢ − mean)/((n − correction)·std). Where std = 0 every deviation is 0 too, so
         // dividing by 1 there gives the gradient 0 (PyTorch's choice) instead of 0/0.
-        return Tensor.record(op, out, new Tensor[] {t}, new Tensor[] {t, out}, g -> {
-            Tensor safe = Tensor.where(out.eq(0), Tensor.onesLike(out), out);
-            return new Tensor[] {expandBack(g.div(safe), shape, reduced).mul(t.sub(t.mean(rd, true))).div(divisor)};
+        return Tensor.record(op, out, new Tensor[] {t}, new Tensor[] {t, out}, (nd, g) -> {
+            Tensor x0 = nd.saved(0), y = nd.saved(1);
+            Tensor safe = Tensor.where(y.eq(0), Tensor.onesLike(y), y);
+            return new Tensor[] {expandBack(g.div(safe), shape, reduced).mul(x0.sub(x0.mean(rd, true))).div(divisor)};
         });
     }
 
@@ -398,9 +402,9 @@ final class Reductions {
         int[] shape = t.shape;
         int[] rd = dimsOf(reduced);
         Tensor out = kept.reshape(reducedShape(shape, reduced, keepDim));
-        return Tensor.record(op, out, new Tensor[] {t}, new Tensor[] {t}, g -> {
+        return Tensor.record(op, out, new Tensor[] {t}, new Tensor[] {t, kept}, (n, g) -> {
             // A constant mask: the max is locally linear, so its second derivative is 0.
-            Tensor tied = t.detach().eq(kept);
+            Tensor tied = n.saved(0).detach().eq(n.saved(1));
             Tensor share = tied.div(tied.sum(rd, true));
             return new Tensor[] {expandBack(g, shape, reduced).mul(share)};
         });
@@ -430,7 +434,8 @@ final class Reductions {
         Tensor out = xd.sub(m).exp().sum(rd, true).log().add(m).reshape(reducedShape(shape, reduced, keepDim));
         // ∂/∂xᵢ log Σⱼ e^xⱼ = e^(xᵢ − lse): the softmax.
         return Tensor.record("logsumexp", out, new Tensor[] {x}, new Tensor[] {x, out},
-                g -> new Tensor[] {expandBack(g, shape, reduced).mul(x.sub(expandBack(out, shape, reduced)).exp())});
+                (n, g) -> new Tensor[] {expandBack(g, shape, reduced)
+                        .mul(n.saved(0).sub(expandBack(n.saved(1), shape, reduced)).exp())});
     }
 
     static Tensor softmax(Tensor t, int dim) {
@@ -442,9 +447,8 @@ final class Reductions {
         Tensor xd = x.detach();
         Tensor e = xd.sub(stableShift("softmax", xd, reduced)).exp();
         Tensor out = e.div(e.sum(rd, true));
-        // The Jacobian yᵢ(δᵢⱼ − yⱼ) applied to g: y·(g − Σ g·y).
         return Tensor.record("softmax", out, new Tensor[] {x}, new Tensor[] {out},
-                g -> new Tensor[] {out.mul(g.sub(g.mul(out).sum(rd, true)))});
+                (n, g) -> new Tensor[] {softmaxDerivative(n.saved(0), g, rd)});
     }
 
     /**
@@ -467,26 +471,31 @@ final class Reductions {
             k.logSoftmaxRows(xc.storage.d, xc.offset, o, 0, rows, cols);
             for (int i = 0; i < n; i++) o[i] = Math.exp(o[i]);
         }
-        return Tensor.record("softmax", out, new Tensor[] {x}, new Tensor[] {out}, g -> {
-            if (Autograd.isGradEnabled()) return new Tensor[] {out.mul(g.sub(g.mul(out).sum(rd, true)))};
-            Tensor gc = g.rawContiguous(dtype);
-            Tensor dx = Tensor.empty(dtype, out.shape);
-            for (int r = 0; r < rows; r++) {
-                int b = r * cols, gb = gc.offset + b;
-                if (dtype == DType.FLOAT32) {
-                    float[] y = out.storage.f, gv = gc.storage.f, d = dx.storage.f;
-                    double dot = 0;
-                    for (int j = 0; j < cols; j++) dot += (double) gv[gb + j] * y[b + j];
-                    for (int j = 0; j < cols; j++) d[b + j] = (float) (y[b + j] * (gv[gb + j] - dot));
-                } else {
-                    double[] y = out.storage.d, gv = gc.storage.d, d = dx.storage.d;
-                    double dot = 0;
-                    for (int j = 0; j < cols; j++) dot += gv[gb + j] * y[b + j];
-                    for (int j = 0; j < cols; j++) d[b + j] = y[b + j] * (gv[gb + j] - dot);
-                }
+        return Tensor.record("softmax", out, new Tensor[] {x}, new Tensor[] {out},
+                (nd, g) -> new Tensor[] {softmaxDerivative(nd.saved(0), g, rd)},
+                (nd, g) -> new Tensor[] {softmaxBackwardRows(nd.saved(0), g, rows, cols)});
+    }
+
+    /** The fast form of {@link #softmaxDerivative}: y·(g − Σ g·y) row by row, the dot in double. */
+    private static Tensor softmaxBackwardRows(Tensor y, Tensor g, int rows, int cols) {
+        DType dtype = y.dtype();
+        Tensor gc = g.rawContiguous(dtype);
+        Tensor dx = Tensor.empty(dtype, y.shape);
+        for (int r = 0; r < rows; r++) {
+            int b = r * cols, gb = gc.offset + b;
+            if (dtype == DType.FLOAT32) {
+                float[] yv = y.storage.f, gv = gc.storage.f, d = dx.storage.f;
+                double dot = 0;
+                for (int j = 0; j < cols; j++) dot += (double) gv[gb + j] * yv[b + j];
+                for (int j = 0; j < cols; j++) d[b + j] = (float) (yv[b + j] * (gv[gb + j] - dot));
+            } else {
+                double[] yv = y.storage.d, gv = gc.storage.d, d = dx.storage.d;
+                double dot = 0;
+                for (int j = 0; j < cols; j++) dot += gv[gb + j] * yv[b + j];
+                for (int j = 0; j < cols; j++) d[b + j] = yv[b + j] * (gv[gb + j] - dot);
             }
-            return new Tensor[] {dx};
-        });
+        }
+        return dx;
     }
 
     static Tensor logSoftmax(Tensor t, int dim) {
@@ -498,9 +507,8 @@ final class Reductions {
         Tensor xd = x.detach();
         Tensor z = xd.sub(stableShift("logSoftmax", xd, reduced));
         Tensor out = z.sub(z.exp().sum(rd, true).log());
-        // ∂(xᵢ − lse)/∂xⱼ = δᵢⱼ − softmaxⱼ, applied to g: g − softmax·Σg (softmax = e^out).
         return Tensor.record("logSoftmax", out, new Tensor[] {x}, new Tensor[] {out},
-                g -> new Tensor[] {g.sub(out.exp().mul(g.sum(rd, true)))});
+                (n, g) -> new Tensor[] {logSoftmaxDerivative(n.saved(0), g, rd)});
     }
 
     /**
@@ -519,17 +527,39 @@ final class Reductions {
         } else {
             k.logSoftmaxRows(xc.storage.d, xc.offset, out.storage.d, 0, rows, cols);
         }
-        return Tensor.record("logSoftmax", out, new Tensor[] {x}, new Tensor[] {out}, g -> {
-            if (Autograd.isGradEnabled()) return new Tensor[] {g.sub(out.exp().mul(g.sum(rd, true)))};
-            Tensor gc = g.rawContiguous(dtype);
-            Tensor dx = Tensor.empty(dtype, out.shape);
-            if (dtype == DType.FLOAT32) {
-                k.logSoftmaxBackwardRows(gc.storage.f, gc.offset, out.storage.f, 0, dx.storage.f, 0, rows, cols);
-            } else {
-                k.logSoftmaxBackwardRows(gc.storage.d, gc.offset, out.storage.d, 0, dx.storage.d, 0, rows, cols);
-            }
-            return new Tensor[] {dx};
-        });
+        return Tensor.record("logSoftmax", out, new Tensor[] {x}, new Tensor[] {out},
+                (n, g) -> new Tensor[] {logSoftmaxDerivative(n.saved(0), g, rd)},
+                (n, g) -> new Tensor[] {logSoftmaxBackwardRows(n.saved(0), g, rows, cols)});
+    }
+
+    /** The fast form of {@link #logSoftmaxDerivative} over last-dimension rows: one kernel pass. */
+    static Tensor logSoftmaxBackwardRows(Tensor logp, Tensor g, int rows, int cols) {
+        DType dtype = logp.dtype();
+        Tensor gc = g.rawContiguous(dtype);
+        Tensor dx = Tensor.empty(dtype, logp.shape);
+        Kernels k = Kernels.get();
+        if (dtype == DType.FLOAT32) {
+            k.logSoftmaxBackwardRows(gc.storage.f, gc.offset, logp.storage.f, logp.offset, dx.storage.f, 0, rows, cols);
+        } else {
+            k.logSoftmaxBackwardRows(gc.storage.d, gc.offset, logp.storage.d, logp.offset, dx.storage.d, 0, rows, cols);
+        }
+        return dx;
+    }
+
+    /**
+     * The derivative of softmax, written once: the Jacobian yᵢ(δᵢⱼ − yⱼ) applied to g is
+     * y·(g − Σ g·y), summed over the softmax dimensions {@code rd}.
+     */
+    static Tensor softmaxDerivative(Tensor y, Tensor g, int[] rd) {
+        return y.mul(g.sub(g.mul(y).sum(rd, true)));
+    }
+
+    /**
+     * The derivative of log-softmax, written once: ∂(xᵢ − lse)/∂xⱼ = δᵢⱼ − softmaxⱼ applied to g is
+     * g − softmax·Σg, with softmax = e^logp.
+     */
+    static Tensor logSoftmaxDerivative(Tensor logp, Tensor g, int[] rd) {
+        return g.sub(logp.exp().mul(g.sum(rd, true)));
     }
 
     // ---------------------------------------------------------------- norms
@@ -550,7 +580,7 @@ final class Reductions {
         if (Double.isInfinite(p)) return extreme("norm", x.abs(), reduced, keepDim, p > 0);
         if (p == 0) {
             Tensor nonZero = x.detach().ne(0).sum(rd, keepDim);
-            return Tensor.record("norm", nonZero, new Tensor[] {x}, Tensor.NONE, g -> new Tensor[] {Tensor.zerosLike(x)});
+            return Tensor.record("norm", nonZero, new Tensor[] {x}, Tensor.NONE, (n, g) -> new Tensor[] {Tensor.zeros(n.inputDType(0), n.inputShape(0))});
         }
         Tensor ax = x.detach().abs();
         // ‖x‖ = m·‖x/m‖ with m the largest |x|: |x|ᵖ can then neither overflow nor underflow to 0.
@@ -567,15 +597,16 @@ final class Reductions {
         Tensor out = root.mul(m).reshape(reducedShape(shape, reduced, keepDim));
         // ∂‖x‖/∂xᵢ = sign(xᵢ)·|xᵢ|^(p−1) / ‖x‖^(p−1) (= xᵢ/‖x‖ for p = 2). A zero norm means x = 0:
         // dividing by 1 there gives the gradient 0 rather than 0/0.
-        return Tensor.record("norm", out, new Tensor[] {x}, new Tensor[] {x, out}, g -> {
-            Tensor safe = Tensor.where(out.eq(0), Tensor.onesLike(out), out);
+        return Tensor.record("norm", out, new Tensor[] {x}, new Tensor[] {x, out}, (n, g) -> {
+            Tensor x0 = n.saved(0), y = n.saved(1);
+            Tensor safe = Tensor.where(y.eq(0), Tensor.onesLike(y), y);
             Tensor local;
             if (p == 2) {
-                local = x;
+                local = x0;
             } else {
-                local = x.sign().mul(x.abs().pow(p - 1));
+                local = x0.sign().mul(x0.abs().pow(p - 1));
                 // For p < 1, |x|^(p−1) is ∞ at 0; the subgradient taken there is 0.
-                if (p < 1) local = Tensor.where(x.eq(0), Tensor.zerosLike(x), local);
+                if (p < 1) local = Tensor.where(x0.eq(0), Tensor.zerosLike(x0), local);
             }
             Tensor scale = p == 2 ? g.div(safe) : g.div(safe.pow(p - 1));
             return new Tensor[] {expandBack(scale, shape, reduced).mul(local)};

@@ -388,10 +388,17 @@ public final class Tensor {
         return this;
     }
 
+    /**
+     * Adds a gradient that backward computed into {@link #grad()}. Outside createGraph the first
+     * gradient is adopted without a copy when its producer marked it unshared (nobody else holds it;
+     * grad() is then this leaf's own buffer, which optimizers may change in place). A recorded
+     * gradient is copied through a recorded op: the same tensor may reach several leaves
+     * ({@code a.add(b)} passes one gradient to both), and their grads must not be one object.
+     */
     void accumulateGrad(Tensor g) {
         if (grad == null) {
             if (Autograd.isGradEnabled()) {
-                grad = g;
+                grad = g.copy();
             } else if (g.unshared && g.gradFn == null) {
                 g.unshared = false;
                 grad = g;
@@ -441,19 +448,38 @@ public final class Tensor {
     }
 
     /**
-     * Attaches {@code backward} to {@code out} if recording is on and some input requires grad.
-     * {@code saved} are the tensors backward reads: changing one in place later is detected.
+     * Attaches {@code derivative} to {@code out} if recording is on and some input requires grad.
+     * {@code saved} are the tensors the derivative reads ({@link Node#saved(int)}): they are freed
+     * after backward, and changing one in place before is detected.
      */
-    static Tensor record(String op, Tensor out, Tensor[] inputs, Tensor[] saved, Node.Backward backward) {
+    static Tensor record(String op, Tensor out, Tensor[] inputs, Tensor[] saved, Node.Derivative derivative) {
+        return record(op, out, inputs, saved, derivative, null);
+    }
+
+    /**
+     * As {@link #record(String, Tensor, Tensor[], Tensor[], Node.Derivative)}, with a second form of
+     * the same derivative that the engine runs when the backward pass is not recorded: a fused loop
+     * that is faster but not differentiable. The two must agree in value (FastDerivativeTest checks).
+     */
+    static Tensor record(String op, Tensor out, Tensor[] inputs, Tensor[] saved, Node.Derivative derivative,
+                         Node.Derivative fastDerivative) {
         if (!Autograd.isGradEnabled()) return out;
         for (Tensor in : inputs) {
             if (in != null && in.requiresGrad) {
-                out.gradFn = new Node(op, inputs, saved, backward);
+                out.gradFn = new Node(op, out, inputs, saved, derivative, fastDerivative);
                 out.requiresGrad = true;
                 return out;
             }
         }
         return out;
+    }
+
+    /** The node through which gradients reach this leaf; one per leaf, made on first use. */
+    private Node gradAccumulator;
+
+    Node gradAccumulator() {
+        if (gradAccumulator == null) gradAccumulator = new Node(this);
+        return gradAccumulator;
     }
 
     static final Tensor[] NONE = new Tensor[0];
@@ -466,18 +492,18 @@ public final class Tensor {
         Tensor out = rawContiguous(dtype);
         if (!dtype.isFloatingPoint()) return out;
         DType from = dtype();
-        return record("to(" + dtype + ")", out, new Tensor[] {this}, NONE, g -> new Tensor[] {g.to(from)});
+        return record("to(" + dtype + ")", out, new Tensor[] {this}, NONE, (n, g) -> new Tensor[] {g.to(from)});
     }
 
     /** A contiguous tensor with the same values: this if already contiguous, else a copy. */
     public Tensor contiguous() {
         if (isContiguous()) return this;
-        return record("contiguous", rawClone(), new Tensor[] {this}, NONE, g -> new Tensor[] {g});
+        return record("contiguous", rawClone(), new Tensor[] {this}, NONE, (n, g) -> new Tensor[] {g});
     }
 
     /** A copy with its own storage (differentiable). */
     public Tensor copy() {
-        return record("copy", rawClone(), new Tensor[] {this}, NONE, g -> new Tensor[] {g});
+        return record("copy", rawClone(), new Tensor[] {this}, NONE, (n, g) -> new Tensor[] {g});
     }
 
     // ---------------------------------------------------------------- views (see Views)

@@ -14,7 +14,7 @@ final class Views {
         return new Tensor(t.storage, shape, strides, offset);
     }
 
-    private static Tensor recordView(String op, Tensor out, Tensor in, Node.Backward backward) {
+    private static Tensor recordView(String op, Tensor out, Tensor in, Node.Derivative backward) {
         return Tensor.record(op, out, new Tensor[] {in}, Tensor.NONE, backward);
     }
 
@@ -88,7 +88,7 @@ final class Views {
                     + " without copying; use reshape (which copies) or call contiguous() first");
         }
         int[] from = t.shape;
-        return recordView("view", as(t, shape, strides, t.offset), t, g -> new Tensor[] {g.reshape(from)});
+        return recordView("view", as(t, shape, strides, t.offset), t, (n, g) -> new Tensor[] {g.reshape(from)});
     }
 
     static Tensor reshape(Tensor t, int[] requested) {
@@ -96,7 +96,7 @@ final class Views {
         int[] strides = viewStrides(t, shape);
         int[] from = t.shape;
         Tensor out = strides != null ? as(t, shape, strides, t.offset) : as(t.rawClone(), shape, Shapes.contiguousStrides(shape), 0);
-        return recordView("reshape", out, t, g -> new Tensor[] {g.reshape(from)});
+        return recordView("reshape", out, t, (n, g) -> new Tensor[] {g.reshape(from)});
     }
 
     static Tensor transpose(Tensor t, int dim0, int dim1) {
@@ -108,7 +108,7 @@ final class Views {
         shape[b] = t.shape[a];
         strides[a] = t.strides[b];
         strides[b] = t.strides[a];
-        return recordView("transpose", as(t, shape, strides, t.offset), t, g -> new Tensor[] {g.transpose(a, b)});
+        return recordView("transpose", as(t, shape, strides, t.offset), t, (n, g) -> new Tensor[] {g.transpose(a, b)});
     }
 
     static Tensor permute(Tensor t, int[] dims) {
@@ -130,7 +130,7 @@ final class Views {
         }
         int[] inverse = new int[r];
         for (int i = 0; i < r; i++) inverse[perm[i]] = i;
-        return recordView("permute", as(t, shape, strides, t.offset), t, g -> new Tensor[] {g.permute(inverse)});
+        return recordView("permute", as(t, shape, strides, t.offset), t, (n, g) -> new Tensor[] {g.permute(inverse)});
     }
 
     static Tensor slice(Tensor t, int dim, int start, int end, int step) {
@@ -151,7 +151,7 @@ final class Views {
         int[] inShape = t.shape;
         DType dtype = t.dtype();
         return recordView("slice", as(t, shape, strides, t.offset + s * t.strides[d]), t,
-                g -> new Tensor[] {sliceScatter(g, inShape, dtype, d, from, step)});
+                (n, g) -> new Tensor[] {sliceScatter(g, inShape, dtype, d, from, step)});
     }
 
     /** Zeros of {@code shape} with g written into the slice (from, step) along dim: slice's backward. */
@@ -163,7 +163,7 @@ final class Views {
         Strided.copy(g, window);
         int len = g.shape[dim];
         return Tensor.record("sliceBackward", out, new Tensor[] {g}, Tensor.NONE,
-                gg -> new Tensor[] {gg.slice(dim, start, start + (len - 1) * step + 1, step)});
+                (n, gg) -> new Tensor[] {gg.slice(dim, start, start + (len - 1) * step + 1, step)});
     }
 
     static Tensor select(Tensor t, int dim, int index) {
@@ -185,7 +185,7 @@ final class Views {
         int[] inShape = t.shape;
         DType dtype = t.dtype();
         return recordView("select", as(t, shape, strides, t.offset + i * t.strides[d]), t,
-                g -> new Tensor[] {sliceScatter(g.unsqueeze(d), inShape, dtype, d, i, 1)});
+                (n, g) -> new Tensor[] {sliceScatter(g.unsqueeze(d), inShape, dtype, d, i, 1)});
     }
 
     static Tensor expand(Tensor t, int[] requested) {
@@ -216,7 +216,7 @@ final class Views {
         }
         if (Arrays.equals(shape, t.shape)) return t;
         int[] from = t.shape;
-        return recordView("expand", as(t, shape, strides, t.offset), t, g -> new Tensor[] {g.sumToShape(from)});
+        return recordView("expand", as(t, shape, strides, t.offset), t, (n, g) -> new Tensor[] {g.sumToShape(from)});
     }
 
     static Tensor squeeze(Tensor t) {
@@ -229,7 +229,7 @@ final class Views {
             strides[j++] = t.strides[k];
         }
         int[] from = t.shape;
-        return recordView("squeeze", as(t, shape, strides, t.offset), t, g -> new Tensor[] {g.reshape(from)});
+        return recordView("squeeze", as(t, shape, strides, t.offset), t, (nd, g) -> new Tensor[] {g.reshape(from)});
     }
 
     static Tensor squeeze(Tensor t, int dim) {
@@ -243,7 +243,7 @@ final class Views {
             strides[j++] = t.strides[k];
         }
         int[] from = t.shape;
-        return recordView("squeeze", as(t, shape, strides, t.offset), t, g -> new Tensor[] {g.reshape(from)});
+        return recordView("squeeze", as(t, shape, strides, t.offset), t, (n, g) -> new Tensor[] {g.reshape(from)});
     }
 
     static Tensor unsqueeze(Tensor t, int dim) {
@@ -260,7 +260,7 @@ final class Views {
             }
         }
         int[] from = t.shape;
-        return recordView("unsqueeze", as(t, shape, strides, t.offset), t, g -> new Tensor[] {g.reshape(from)});
+        return recordView("unsqueeze", as(t, shape, strides, t.offset), t, (n, g) -> new Tensor[] {g.reshape(from)});
     }
 
     static Tensor flatten(Tensor t, int startDim, int endDim) {

@@ -293,25 +293,28 @@ class AutogradTest {
         double p = 1 + 1e-7;
         Tensor x = Tensor.scalar(DType.FLOAT64, 0.5).requiresGrad(true);
         Tensor c = Tensor.scalar(DType.FLOAT64, p); // a saved tensor for every mul
-        Tensor y = x;
-        for (int i = 0; i < n; i++) y = y.mul(c);
-        WeakReference<Tensor> firstOp = new WeakReference<>(y.gradFn.inputs[0]);
+        Tensor y = null;
+        Tensor first = x.mul(c);
+        WeakReference<Tensor> firstOp = new WeakReference<>(first);
+        for (int i = 1; i < n; i++) y = (i == 1 ? first : y).mul(c);
+        first = null;
         y.backward();
         double expected = Math.pow(p, n);
         assertEquals(expected, x.grad().item(), 1e-9 * expected);
 
         // Every node released what it saved (walking the chain iteratively).
         int freed = 0;
-        for (Tensor t = y; t.gradFn != null; t = t.gradFn.inputs[0]) {
-            assertTrue(t.gradFn.isFreed());
+        for (Node node = y.gradFn; !node.isLeafAccumulator(); node = node.next[0]) {
+            assertTrue(node.isFreed());
             freed++;
         }
         assertEquals(n, freed);
 
-        // Dropping the output lets the collector reclaim the whole chain.
-        y = null;
+        // The graph holds nodes, not the tensors between them: with the output still alive, the
+        // intermediate results are garbage once backward has freed the saved ones.
         for (int i = 0; i < 20 && firstOp.get() != null; i++) System.gc();
-        assertNull(firstOp.get(), "the chain was not collected");
+        assertNull(firstOp.get(), "an intermediate tensor of the chain was not collected");
+        assertEquals(expected, x.grad().item(), 1e-9 * expected);
     }
 
     @Test

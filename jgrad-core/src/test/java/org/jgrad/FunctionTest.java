@@ -206,7 +206,7 @@ class FunctionTest {
         };
         Tensor x = Tensor.of(1.5, -2.0).requiresGrad(true);
         Tensor y = square.apply(x).sum();
-        assertEquals("Function", y.gradFn.inputs[0].gradFnName(), "an anonymous block is named Function");
+        assertEquals("Function", y.gradFn.next[0].op, "an anonymous block is named Function");
         List<Tensor> g1 = Autograd.grad(y, List.of(x), false);
         assertFalse(g1.get(0).requiresGrad());
         Tensor y2 = square.apply(x).sum();
