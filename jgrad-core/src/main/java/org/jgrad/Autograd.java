@@ -74,9 +74,13 @@ public final class Autograd {
         for (Tensor in : inputs) captured.put(vertexOf(in), null);
         run("Autograd.grad", output, gradOutput, retainGraph, createGraph, captured);
         List<Tensor> result = new ArrayList<>(inputs.size());
+        Map<Tensor, Boolean> returned = new IdentityHashMap<>();
         for (Tensor in : inputs) {
             Tensor g = captured.get(vertexOf(in));
-            result.add(g != null ? g : Tensor.zeros(in.dtype(), in.shape()));
+            if (g == null) g = Tensor.zeros(in.dtype(), in.shape());
+            // One tensor may be the gradient of two inputs (add passes g to both): never return it twice.
+            if (returned.put(g, true) != null) g = createGraph ? g.copy() : g.detach().copy();
+            result.add(g);
         }
         return result;
     }

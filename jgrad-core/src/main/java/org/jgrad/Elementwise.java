@@ -215,7 +215,7 @@ final class Elementwise {
         Tensor out = unaryRaw("relu", UnaryOp.RELU, x, 0, 0);
         // The derivative at 0 is taken as 0, as PyTorch does.
         // Fast form: one fused pass, g where x > 0.
-        return Tensor.record("relu", out, inputs(x), inputs(x),
+        return Tensor.recordWithFastPath("relu", out, inputs(x), inputs(x),
                 (n, g) -> new Tensor[] {g.mul(n.saved(0).gt(0))},
                 (n, g) -> new Tensor[] {binaryRaw("relu backward", BinaryOp.RELU_GRAD, g, n.saved(0), g.dtype())});
     }

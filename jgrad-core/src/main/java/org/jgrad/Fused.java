@@ -71,7 +71,7 @@ public final class Fused {
         Tensor out = Tensor.full(dtype, total / divisor);
         // The derivative (softmax − q)·g/divisor over the kept rows, composed from ops of the logits so
         // that it can be differentiated again; the fast form is one loop over the saved log-softmax.
-        return Tensor.record(op, out, new Tensor[] {logits}, new Tensor[] {logits, logp}, (n, g) -> {
+        return Tensor.recordWithFastPath(op, out, new Tensor[] {logits}, new Tensor[] {logits, logp}, (n, g) -> {
             Tensor q = smoothedTargets(dtype, t, rows, cols, ignoreIndex, onTarget, perClass);
             Tensor keep = keptRows(dtype, t, ignoreIndex);
             return new Tensor[] {n.saved(0).softmax(1).sub(q).mul(keep).mul(g.div(divisor))};
@@ -173,7 +173,7 @@ public final class Fused {
         // The derivative, composed from ops so that it can be differentiated again: g' = g masked where
         // the output is positive (ReLU), dx = g'·W, dW = g'ᵀ·x, db = Σ g'. The fast form runs the same
         // on raw arrays: relu's backward kernel, two gemms on the saved contiguous operands, column sums.
-        return Tensor.record(op, y, inputs, new Tensor[] {x, weight, y, xc, wc}, (nd, g) -> {
+        return Tensor.recordWithFastPath(op, y, inputs, new Tensor[] {x, weight, y, xc, wc}, (nd, g) -> {
             Tensor gy = relu ? g.mul(nd.saved(2).gt(0)) : g;
             Tensor[] grads = new Tensor[inputCount];
             if (nd.needsGrad(0)) grads[0] = gy.matmul(nd.saved(1));

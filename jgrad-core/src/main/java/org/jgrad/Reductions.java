@@ -471,7 +471,7 @@ final class Reductions {
             k.logSoftmaxRows(xc.storage.d, xc.offset, o, 0, rows, cols);
             for (int i = 0; i < n; i++) o[i] = Math.exp(o[i]);
         }
-        return Tensor.record("softmax", out, new Tensor[] {x}, new Tensor[] {out},
+        return Tensor.recordWithFastPath("softmax", out, new Tensor[] {x}, new Tensor[] {out},
                 (nd, g) -> new Tensor[] {softmaxDerivative(nd.saved(0), g, rd)},
                 (nd, g) -> new Tensor[] {softmaxBackwardRows(nd.saved(0), g, rows, cols)});
     }
@@ -527,7 +527,7 @@ final class Reductions {
         } else {
             k.logSoftmaxRows(xc.storage.d, xc.offset, out.storage.d, 0, rows, cols);
         }
-        return Tensor.record("logSoftmax", out, new Tensor[] {x}, new Tensor[] {out},
+        return Tensor.recordWithFastPath("logSoftmax", out, new Tensor[] {x}, new Tensor[] {out},
                 (n, g) -> new Tensor[] {logSoftmaxDerivative(n.saved(0), g, rd)},
                 (n, g) -> new Tensor[] {logSoftmaxBackwardRows(n.saved(0), g, rows, cols)});
     }

@@ -453,7 +453,7 @@ public final class Tensor {
      * after backward, and changing one in place before is detected.
      */
     static Tensor record(String op, Tensor out, Tensor[] inputs, Tensor[] saved, Node.Derivative derivative) {
-        return record(op, out, inputs, saved, derivative, null);
+        return recordWithFastPath(op, out, inputs, saved, derivative, null);
     }
 
     /**
@@ -461,8 +461,8 @@ public final class Tensor {
      * the same derivative that the engine runs when the backward pass is not recorded: a fused loop
      * that is faster but not differentiable. The two must agree in value (FastDerivativeTest checks).
      */
-    static Tensor record(String op, Tensor out, Tensor[] inputs, Tensor[] saved, Node.Derivative derivative,
-                         Node.Derivative fastDerivative) {
+    static Tensor recordWithFastPath(String op, Tensor out, Tensor[] inputs, Tensor[] saved, Node.Derivative derivative,
+                                     Node.Derivative fastDerivative) {
         if (!Autograd.isGradEnabled()) return out;
         for (Tensor in : inputs) {
             if (in != null && in.requiresGrad) {
