@@ -220,10 +220,12 @@ final class Elementwise {
                 (n, g) -> new Tensor[] {binaryRaw("relu backward", BinaryOp.RELU_GRAD, g, n.saved(0), g.dtype())});
     }
 
+    /**
+     * A composite: x times a constant mask that is 1 where x &gt; 0 and α elsewhere, so the derivative
+     * (1 or α, α at 0 as PyTorch) follows from mul's.
+     */
     static Tensor leakyRelu(Tensor x, double alpha) {
-        Tensor out = unaryRaw("leakyRelu", UnaryOp.LEAKY_RELU, x, alpha, 0);
-        return Tensor.record("leakyRelu", out, inputs(x), inputs(x),
-                (n, g) -> new Tensor[] {g.mul(n.saved(0).gt(0).mul(1 - alpha).add(alpha))});
+        return x.mul(x.gt(0).mul(1 - alpha).add(alpha));
     }
 
     static Tensor elu(Tensor x, double alpha) {
@@ -249,21 +251,14 @@ final class Elementwise {
         });
     }
 
+    /** A composite: x / (1 + |x|). */
     static Tensor softsign(Tensor x) {
-        Tensor out = unaryRaw("softsign", UnaryOp.SOFTSIGN, x, 0, 0);
-        // d x/(1+|x|) /dx = 1/(1+|x|)²
-        return Tensor.record("softsign", out, inputs(x), inputs(x),
-                (n, g) -> new Tensor[] {g.div(n.saved(0).abs().add(1).pow(2))});
+        return x.div(x.abs().add(1));
     }
 
+    /** A composite: x·Φ(x) with the exact normal CDF (PyTorch's default GELU). */
     static Tensor gelu(Tensor x) {
-        Tensor out = unaryRaw("gelu", UnaryOp.GELU, x, 0, 0);
-        // d x·Φ(x)/dx = Φ(x) + x·φ(x)
-        return Tensor.record("gelu", out, inputs(x), inputs(x),
-                (n, g) -> {
-                    Tensor x0 = n.saved(0);
-                    return new Tensor[] {g.mul(normalCdf(x0).add(x0.mul(normalPdf(x0))))};
-                });
+        return x.mul(normalCdf(x));
     }
 
     /** Φ(x), the standard normal CDF; its derivative is the density φ. */

@@ -307,18 +307,15 @@ final class Reductions {
         double divisor = Math.max(0, n - correction);
         int[] rd = dimsOf(reduced);
         int[] shape = t.shape;
-        Tensor x = floating(t).detach();
-        Tensor dev = x.sub(x.mean(rd, true));
-        Tensor v = dev.mul(dev).sum(rd, true).div(divisor);
-        Tensor out = (root ? v.sqrt() : v).reshape(reducedShape(shape, reduced, keepDim));
+        Tensor x = floating(t);
         if (!root) {
-            // ∂var/∂xᵢ = 2(xᵢ − mean)/(n − correction); the mean's own dependence on xᵢ cancels (Σ(x − mean) = 0).
-            return Tensor.record(op, out, new Tensor[] {t}, new Tensor[] {t},
-                    (nd, g) -> {
-                        Tensor x0 = nd.saved(0);
-                        return new Tensor[] {expandBack(g, shape, reduced).mul(x0.sub(x0.mean(rd, true))).mul(2 / divisor)};
-                    });
+            // A composite: the derivative 2(xᵢ − mean)/(n − correction) follows from its ops.
+            Tensor dev = x.sub(x.mean(rd, true));
+            return dev.mul(dev).sum(rd, true).div(divisor).reshape(reducedShape(shape, reduced, keepDim));
         }
+        Tensor xd = x.detach();
+        Tensor dev = xd.sub(xd.mean(rd, true));
+        Tensor out = dev.mul(dev).sum(rd, true).div(divisor).sqrt().reshape(reducedShape(shape, reduced, keepDim));
         // ∂std/∂xᵢ = (xᵢ − mean)/((n − correction)·std). Where std = 0 every deviation is 0 too, so
         // dividing by 1 there gives the gradient 0 (PyTorch's choice) instead of 0/0.
         return Tensor.record(op, out, new Tensor[] {t}, new Tensor[] {t, out}, (nd, g) -> {
@@ -429,13 +426,10 @@ final class Reductions {
         Tensor x = floating(t);
         int[] rd = dimsOf(reduced);
         int[] shape = x.shape;
-        Tensor xd = x.detach();
-        Tensor m = stableShift("logsumexp", xd, reduced);
-        Tensor out = xd.sub(m).exp().sum(rd, true).log().add(m).reshape(reducedShape(shape, reduced, keepDim));
-        // ∂/∂xᵢ log Σⱼ e^xⱼ = e^(xᵢ − lse): the softmax.
-        return Tensor.record("logsumexp", out, new Tensor[] {x}, new Tensor[] {x, out},
-                (n, g) -> new Tensor[] {expandBack(g, shape, reduced)
-                        .mul(n.saved(0).sub(expandBack(n.saved(1), shape, reduced)).exp())});
+        // A composite: m is a constant shift, so the derivative e^(x − m)/Σe^(x − m) = softmax(x)
+        // follows from exp, sum and log.
+        Tensor m = stableShift("logsumexp", x.detach(), reduced);
+        return x.sub(m).exp().sum(rd, true).log().add(m).reshape(reducedShape(shape, reduced, keepDim));
     }
 
     static Tensor softmax(Tensor t, int dim) {
