@@ -4,8 +4,13 @@ import java.util.SplittableRandom;
 
 /**
  * A seeded source of random numbers for tensor creation, dropout and initialization. The same seed
- * gives the same numbers on every JVM: SplittableRandom's algorithm is fixed by its specification
- * and the normal samples use our own Box-Muller transform.
+ * gives the same numbers on every JVM: SplittableRandom's algorithm is fixed by its specification,
+ * and the normal samples use our own Box-Muller transform on {@link StrictMath} (Math's log, sin and
+ * cos may be replaced by CPU-specific intrinsics that round differently; StrictMath's results are
+ * specified bit for bit, and sqrt is exact in both).
+ *
+ * <p>Layers built without a generator draw from a default one: see
+ * {@link org.jgrad.nn.init.Init#manualSeed(long)}.
  */
 public final class Generator {
     private final SplittableRandom random;
@@ -38,8 +43,8 @@ public final class Generator {
         }
         double u1 = 1.0 - random.nextDouble(); // (0, 1]: log stays finite
         double u2 = random.nextDouble();
-        double r = Math.sqrt(-2.0 * Math.log(u1));
-        spareNormal = r * Math.sin(2 * Math.PI * u2);
-        return r * Math.cos(2 * Math.PI * u2);
+        double r = Math.sqrt(-2.0 * StrictMath.log(u1));
+        spareNormal = r * StrictMath.sin(2 * Math.PI * u2);
+        return r * StrictMath.cos(2 * Math.PI * u2);
     }
 }

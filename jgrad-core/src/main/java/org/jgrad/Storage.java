@@ -61,4 +61,9 @@ final class Storage {
     void bumpVersion() {
         version++;
     }
+
+    /** Starts this fresh storage one version past {@code previous}, which a tensor is leaving for it. */
+    void followVersionOf(Storage previous) {
+        version = previous.version + 1;
+    }
 }

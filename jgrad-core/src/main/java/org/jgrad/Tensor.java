@@ -18,10 +18,10 @@ import java.util.Objects;
  * {@link Indexing}. Backward rules are written with tensor ops, so gradients are differentiable.
  */
 public final class Tensor {
-    final Storage storage;
+    Storage storage; // with strides and offset, replaced only by toInPlace
     final int[] shape;
-    final int[] strides;
-    final int offset;
+    int[] strides;
+    int offset;
 
     private boolean requiresGrad;
     private Tensor grad;
@@ -493,6 +493,36 @@ public final class Tensor {
         if (!dtype.isFloatingPoint()) return out;
         DType from = dtype();
         return record("to(" + dtype + ")", out, new Tensor[] {this}, NONE, (n, g) -> new Tensor[] {g.to(from)});
+    }
+
+    /**
+     * Converts this leaf to {@code dtype} in place, as PyTorch's {@code param.data = param.data.to(dtype)}:
+     * the tensor keeps its identity (so a module, an optimizer and its per-parameter state that hold it
+     * still hold it) and takes a new contiguous storage with the converted values. Its gradient is
+     * converted too. Views and detached tensors made from it earlier keep the old storage. Not recorded.
+     * Returns this.
+     *
+     * <p>Refuses a tensor computed by a recorded op. A graph that saved this tensor for backward
+     * notices the change (the version moves on) and refuses to backward through it.
+     */
+    public Tensor toInPlace(DType dtype) {
+        Objects.requireNonNull(dtype, "toInPlace: dtype");
+        if (gradFn != null) {
+            throw new IllegalStateException("toInPlace: this tensor (shape " + Shapes.str(shape) + ") was computed by "
+                    + gradFn.op + " and is part of the recorded graph; convert the leaf it came from, or use to(dtype)");
+        }
+        if (requiresGrad && !dtype.isFloatingPoint()) {
+            throw new IllegalArgumentException("toInPlace: this tensor requires grad and must stay floating point, got "
+                    + dtype);
+        }
+        if (dtype == dtype()) return this;
+        Tensor converted = rawContiguous(dtype);
+        converted.storage.followVersionOf(storage);
+        storage = converted.storage;
+        strides = converted.strides;
+        offset = converted.offset;
+        if (grad != null) grad = grad.detach().rawContiguous(dtype);
+        return this;
     }
 
     /** A contiguous tensor with the same values: this if already contiguous, else a copy. */

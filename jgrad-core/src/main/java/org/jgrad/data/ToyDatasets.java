@@ -8,7 +8,8 @@ import org.jgrad.Tensor;
  * scikit-learn's moons and blobs, and a noisy sine for regression. Features are float32 [n, 2]
  * (regression: [n, 1]); class labels are int64 [n]. Each is generated from a seed and a noise level,
  * follows its original's recipe (sizes, radii, which side gets the noise) with labels 0/1 instead of
- * ±1, and lists its examples class by class (a {@link DataLoader} shuffles them).
+ * ±1, and lists its examples class by class (a {@link DataLoader} shuffles them). Angles go through
+ * {@link StrictMath}, so a seed gives the same points on every JVM.
  */
 public final class ToyDatasets {
     private ToyDatasets() {}
@@ -29,10 +30,10 @@ public final class ToyDatasets {
             boolean inside = i < n / 2;
             double r = inside ? uniform(g, 0, radius * 0.5) : uniform(g, radius * 0.7, radius);
             double angle = uniform(g, 0, 2 * Math.PI);
-            double px = r * Math.sin(angle), py = r * Math.cos(angle);
+            double px = r * StrictMath.sin(angle), py = r * StrictMath.cos(angle);
             double nx = uniform(g, -radius, radius) * noise, ny = uniform(g, -radius, radius) * noise;
             put(x, i, px, py);
-            y[i] = Math.hypot(px + nx, py + ny) < radius * 0.5 ? 1 : 0;
+            y[i] = StrictMath.hypot(px + nx, py + ny) < radius * 0.5 ? 1 : 0;
         }
         return dataset(x, y, n);
     }
@@ -95,7 +96,7 @@ public final class ToyDatasets {
             int j = positive ? i : i - half;
             double r = 5.0 * j / m;
             double t = 1.75 * j / m * 2 * Math.PI + (positive ? 0 : Math.PI);
-            put(x, i, r * Math.sin(t) + uniform(g, -1, 1) * noise, r * Math.cos(t) + uniform(g, -1, 1) * noise);
+            put(x, i, r * StrictMath.sin(t) + uniform(g, -1, 1) * noise, r * StrictMath.cos(t) + uniform(g, -1, 1) * noise);
             y[i] = positive ? 1 : 0;
         }
         return dataset(x, y, n);
@@ -116,8 +117,8 @@ public final class ToyDatasets {
             int j = outer ? i : i - out;
             int m = outer ? out : in;
             double t = m == 1 ? 0 : Math.PI * j / (m - 1);
-            double px = outer ? Math.cos(t) : 1 - Math.cos(t);
-            double py = outer ? Math.sin(t) : 0.5 - Math.sin(t);
+            double px = outer ? StrictMath.cos(t) : 1 - StrictMath.cos(t);
+            double py = outer ? StrictMath.sin(t) : 0.5 - StrictMath.sin(t);
             put(x, i, px + noise * g.nextGaussian(), py + noise * g.nextGaussian());
             y[i] = outer ? 0 : 1;
         }
@@ -161,7 +162,7 @@ public final class ToyDatasets {
         for (int i = 0; i < n; i++) {
             double v = uniform(g, -Math.PI, Math.PI);
             x[i] = (float) v;
-            y[i] = (float) (Math.sin(v) + noise * g.nextGaussian());
+            y[i] = (float) (StrictMath.sin(v) + noise * g.nextGaussian());
         }
         return new TensorDataset(Tensor.of(x, n, 1), Tensor.of(y, n, 1));
     }

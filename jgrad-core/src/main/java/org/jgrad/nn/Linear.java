@@ -13,7 +13,12 @@ import org.jgrad.nn.init.Nonlinearity;
  * PyTorch, so state dicts are interchangeable.
  *
  * <p>Default initialization is PyTorch's: kaiming_uniform with a = √5 for W, which is U(±1/√in), and
- * U(±1/√in) for b. The generator defaults to {@link Init#newDefaultGenerator()}.
+ * U(±1/√in) for b.
+ *
+ * <p>The constructors without a {@link Generator} take {@link Init#newDefaultGenerator()}, a generator
+ * seeded from Init's global stream: the weights are the same on every run of a program that builds
+ * its layers in the same order, and {@link Init#manualSeed(long)} (as {@code torch.manual_seed})
+ * restarts that stream. Pass a generator where the weights must not depend on what was built before.
  */
 public final class Linear extends Module {
     private final int inFeatures;

@@ -31,10 +31,8 @@ import org.jgrad.Tensor;
  * their children through it, so call the top module the same way when hooks matter (as PyTorch's
  * {@code model(x)} versus {@code model.forward(x)}).
  *
- * <p>{@link #to(DType)} replaces the registered parameter and buffer tensors by converted ones (a
- * tensor's storage has one fixed type). Code that reads a parameter should therefore fetch it
- * through {@link #parameter(String)} (as the layers here do) rather than keep it in a field;
- * references to sub-modules stay valid.
+ * <p>{@link #to(DType)} converts the registered parameter and buffer tensors in place: they stay the
+ * same objects, so references kept in fields, in optimizers or in their state remain valid.
  */
 public abstract class Module {
     private final Map<String, Tensor> parameters = new LinkedHashMap<>();
@@ -113,14 +111,14 @@ public abstract class Module {
         }
     }
 
-    /** This module's own parameter {@code name} (the current tensor, also after {@link #to(DType)}). */
+    /** This module's own parameter {@code name}. */
     protected final Tensor parameter(String name) {
         Tensor t = parameters.get(name);
         if (t == null) throw new IllegalArgumentException(name() + ": no parameter '" + name + "'");
         return t;
     }
 
-    /** This module's own buffer {@code name} (the current tensor, also after {@link #to(DType)}). */
+    /** This module's own buffer {@code name}. */
     protected final Tensor buffer(String name) {
         Tensor t = buffers.get(name);
         if (t == null) throw new IllegalArgumentException(name() + ": no buffer '" + name + "'");
@@ -223,25 +221,19 @@ public abstract class Module {
     }
 
     /**
-     * Converts every floating-point parameter and buffer of the tree to {@code dtype} (int64 buffers
-     * such as {@code num_batches_tracked} keep their type). Converted parameters are new leaves that
-     * require grad; their accumulated gradients are dropped. Returns this.
+     * Converts every floating-point parameter and buffer of the tree to {@code dtype} in place (int64
+     * buffers such as {@code num_batches_tracked} keep their type), as PyTorch's {@code module.to(dtype)}:
+     * each stays the same tensor object with new values ({@link Tensor#toInPlace}), so an optimizer built
+     * before the conversion keeps training this module, and accumulated gradients are converted along.
+     * Returns this.
      */
     public Module to(DType dtype) {
         if (!dtype.isFloatingPoint()) {
             throw new IllegalArgumentException(name() + ".to: modules hold floating-point parameters, cannot convert to "
                     + dtype);
         }
-        Map<Tensor, Tensor> converted = new IdentityHashMap<>(); // a shared tensor stays shared
-        for (Module m : namedModules().values()) {
-            for (var e : m.parameters.entrySet()) {
-                e.setValue(converted.computeIfAbsent(e.getValue(),
-                        p -> p.dtype() == dtype ? p : p.detach().to(dtype).requiresGrad(true)));
-            }
-            for (var e : m.buffers.entrySet()) {
-                e.setValue(converted.computeIfAbsent(e.getValue(),
-                        b -> !b.dtype().isFloatingPoint() || b.dtype() == dtype ? b : b.to(dtype)));
-            }
+        for (Tensor t : state().values()) {
+            if (t.dtype().isFloatingPoint()) t.toInPlace(dtype);
         }
         return this;
     }

@@ -106,8 +106,24 @@ public abstract class Optimizer<O extends Record & Optimizer.Options<O>> {
             for (ParamGroup<O> g : groups) {
                 for (Tensor p : g.params()) {
                     if (p.grad() == null) continue;
-                    update(p, p.grad().detach(), state.computeIfAbsent(p, k -> new LinkedHashMap<>()), g.options());
+                    Map<String, Tensor> s = state.computeIfAbsent(p, k -> new LinkedHashMap<>());
+                    followDtype(s, p);
+                    update(p, p.grad().detach(), s, g.options());
                 }
+            }
+        }
+    }
+
+    /**
+     * Converts the state of {@code param} to its dtype, which {@code Module.to} may have changed since the
+     * state was made, as PyTorch does on loading: the moments then keep the parameter's precision. The
+     * step count keeps its float64.
+     */
+    private static void followDtype(Map<String, Tensor> s, Tensor param) {
+        for (var e : s.entrySet()) {
+            Tensor t = e.getValue();
+            if (!e.getKey().equals("step") && t.dtype().isFloatingPoint() && t.dtype() != param.dtype()) {
+                t.toInPlace(param.dtype());
             }
         }
     }

@@ -291,11 +291,25 @@ class ModuleTest {
     void toConvertsParametersAndFloatBuffers() {
         Sequential m = mlpSmall(1);
         float[] w = ((Linear) m.get(0)).weight().toFloatArray();
+        List<Tensor> params = m.parameters();
+        BatchNorm1d bn = (BatchNorm1d) m.get(2);
+        Tensor runningMean = bn.runningMean(), runningVar = bn.runningVar();
         assertSame(m, m.to(DType.FLOAT64));
-        for (Tensor p : m.parameters()) {
+        assertEquals(params.size(), m.parameters().size());
+        for (int i = 0; i < params.size(); i++) {
+            Tensor p = m.parameters().get(i);
+            assertSame(params.get(i), p);
             assertEquals(DType.FLOAT64, p.dtype());
             assertTrue(p.requiresGrad() && p.isLeaf());
         }
+        // Buffers stay the same objects too, and BatchNorm goes on updating them in the new type.
+        assertSame(runningMean, bn.runningMean());
+        assertSame(runningVar, bn.runningVar());
+        assertEquals(DType.FLOAT64, runningMean.dtype());
+        assertEquals(DType.FLOAT64, runningVar.dtype());
+        m.train().call(Tensor.randn(new Generator(3), 8, 5).to(DType.FLOAT64));
+        assertNotEquals(0, runningMean.get(0), 0);
+        assertEquals(DType.FLOAT64, runningMean.dtype());
         Map<String, Tensor> sd = m.stateDict();
         assertEquals(DType.FLOAT64, sd.get("2.running_mean").dtype());
         assertEquals(DType.INT64, sd.get("2.num_batches_tracked").dtype());
@@ -306,6 +320,83 @@ class ModuleTest {
         y.sum().backward();
         assertEquals(DType.FLOAT64, ((Linear) m.get(0)).weight().grad().dtype());
         assertThrows(IllegalArgumentException.class, () -> m.to(DType.INT64));
+    }
+
+    @Test
+    void toConvertsAccumulatedGradients() {
+        Sequential m = mlpSmall(1);
+        m.call(Tensor.randn(new Generator(2), 4, 5)).sum().backward();
+        Tensor w = ((Linear) m.get(0)).weight();
+        float[] g = w.grad().toFloatArray();
+        m.to(DType.FLOAT64);
+        assertEquals(DType.FLOAT64, w.grad().dtype());
+        double[] g64 = w.grad().toDoubleArray();
+        for (int i = 0; i < g.length; i++) assertEquals(g[i], g64[i], 0);
+    }
+
+    @Test
+    void aSharedParameterIsConvertedOnceAndStaysShared() {
+        Linear shared = new Linear(3, 3, new Generator(2));
+        Sequential m = new Sequential(shared, new Tanh(), shared);
+        m.to(DType.FLOAT64);
+        assertEquals(DType.FLOAT64, shared.weight().dtype());
+        assertEquals(2, m.parameters().size());
+    }
+
+    @Test
+    void anOptimizerBuiltBeforeToKeepsTrainingTheModelWithSgd() {
+        Sequential m = regressionNet();
+        trainsAcrossTo(m, new org.jgrad.optim.SGD(m.parameters(),
+                org.jgrad.optim.SGD.Options.of(0.05).withMomentum(0.9)), "momentum_buffer");
+    }
+
+    @Test
+    void anOptimizerBuiltBeforeToKeepsTrainingTheModelWithAdam() {
+        Sequential m = regressionNet();
+        trainsAcrossTo(m, new org.jgrad.optim.Adam(m.parameters(), 0.01), "exp_avg");
+    }
+
+    private static Sequential regressionNet() {
+        Generator gen = new Generator(5);
+        return new Sequential(new Linear(2, 16, gen), new Tanh(), new Linear(16, 1, gen));
+    }
+
+    /**
+     * Trains a few steps in float32, converts the model, trains on: the optimizer must still be updating
+     * the very tensors the model computes with (before, it trained orphans left behind by the conversion).
+     */
+    private static void trainsAcrossTo(Sequential m, org.jgrad.optim.Optimizer<?> opt, String stateName) {
+        Tensor x = Tensor.randn(new Generator(6), 32, 2);
+        Tensor t = x.select(1, 0).mul(x.select(1, 1)).unsqueeze(1);
+        List<Tensor> params = m.parameters();
+        for (int i = 0; i < 3; i++) step(m, opt, x, t);
+        m.to(DType.FLOAT64);
+        Tensor x64 = x.to(DType.FLOAT64), t64 = t.to(DType.FLOAT64);
+        List<double[]> before = new ArrayList<>();
+        for (Tensor p : m.parameters()) before.add(p.toDoubleArray());
+        double first = step(m, opt, x64, t64);
+        double last = first;
+        for (int i = 0; i < 30; i++) last = step(m, opt, x64, t64);
+        assertTrue(last < first, "loss went from " + first + " to " + last);
+        List<Tensor> now = m.parameters();
+        for (int i = 0; i < params.size(); i++) {
+            assertSame(params.get(i), now.get(i));
+            assertSame(params.get(i), opt.params().get(i));
+            assertEquals(DType.FLOAT64, now.get(i).dtype());
+            assertFalse(java.util.Arrays.equals(before.get(i), now.get(i).toDoubleArray()), "parameter " + i);
+        }
+        // The per-parameter state followed its parameter into float64.
+        Tensor state = opt.stateDict().tensors().get("state.0." + stateName);
+        assertNotNull(state);
+        assertEquals(DType.FLOAT64, state.dtype());
+    }
+
+    private static double step(Module m, org.jgrad.optim.Optimizer<?> opt, Tensor x, Tensor t) {
+        opt.zeroGrad();
+        Tensor loss = Losses.mse(m.call(x), t);
+        loss.backward();
+        opt.step();
+        return loss.item();
     }
 
     static final class Bad extends Module {

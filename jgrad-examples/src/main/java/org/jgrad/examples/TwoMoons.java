@@ -46,8 +46,9 @@ public final class TwoMoons {
         for (int i = 0; i < n; i++) {
             int label = i % 2;
             double theta = Math.PI * gen.nextDouble();
-            double px = label == 0 ? Math.cos(theta) : 1 - Math.cos(theta);
-            double py = label == 0 ? Math.sin(theta) : 0.5 - Math.sin(theta);
+            // StrictMath: Math's sin and cos may round differently on another CPU, and the seed must repeat the data.
+            double px = label == 0 ? StrictMath.cos(theta) : 1 - StrictMath.cos(theta);
+            double py = label == 0 ? StrictMath.sin(theta) : 0.5 - StrictMath.sin(theta);
             xs[2 * i] = (float) (px + noise * gen.nextGaussian());
             xs[2 * i + 1] = (float) (py + noise * gen.nextGaussian());
             ys[i] = label;

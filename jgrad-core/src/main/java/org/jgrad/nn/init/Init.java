@@ -30,7 +30,13 @@ public final class Init {
 
     private static Generator global = new Generator(DEFAULT_SEED);
 
-    /** Restarts the global stream that seeds default generators. */
+    /**
+     * Seeds the global stream behind {@link #newDefaultGenerator()}, as {@code torch.manual_seed}: after
+     * two calls with the same seed, the same sequence of layers built without a generator
+     * ({@code new Linear(in, out)}, {@code Models.fashionMlp()}, {@code new Dropout(p)}, ...) gets the
+     * same weights and masks. Generators handed out earlier are not affected; explicit generators
+     * never are.
+     */
     public static synchronized void manualSeed(long seed) {
         global = new Generator(seed);
     }
