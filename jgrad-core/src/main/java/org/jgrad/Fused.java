@@ -11,7 +11,7 @@ import org.jgrad.kernels.UnaryOp;
  * gradient as the chain it replaces (the tests compare them), and is differentiable twice: when the
  * backward pass is itself recorded (createGraph) it falls back to the composed ops.
  */
-public final class Fused {
+final class Fused {
     private Fused() {}
 
     /**
@@ -21,7 +21,7 @@ public final class Fused {
      * The same as {@code nn.Losses.crossEntropy} without class weights; that method calls this one.
      * The gradient is (softmax(z_i) − q_i)·g/divisor with q_i the smoothed one-hot target.
      */
-    public static Tensor crossEntropy(Tensor logits, Tensor targets, double labelSmoothing, long ignoreIndex, boolean mean) {
+    static Tensor crossEntropy(Tensor logits, Tensor targets, double labelSmoothing, long ignoreIndex, boolean mean) {
         String op = "crossEntropy";
         if (logits.dim() != 2 || !logits.dtype().isFloatingPoint()) {
             throw new IllegalArgumentException(op + ": the fused form takes floating logits [N, C], got "
@@ -132,7 +132,7 @@ public final class Fused {
      * runs the two products (dx = g'·W, dW = g'ᵀ·x) and the column sums (db) on it directly: no
      * transposed view, no broadcast add, no separate activation node and its temporaries.
      */
-    public static Tensor linear(Tensor x, Tensor weight, Tensor bias, boolean relu) {
+    static Tensor linear(Tensor x, Tensor weight, Tensor bias, boolean relu) {
         String op = relu ? "linear+relu" : "linear";
         int[] xs = x.shape(), ws = weight.shape();
         if (xs.length != 2 || ws.length != 2 || xs[1] != ws[1]) {

@@ -610,7 +610,7 @@ public final class Tensor {
      * Sums this gradient-shaped tensor down to {@code target}, the inverse of broadcasting: the
      * backward of every broadcasting op.
      */
-    public Tensor sumToShape(int... target) {
+    Tensor sumToShape(int... target) {
         return Reductions.sumToShape(this, target);
     }
 

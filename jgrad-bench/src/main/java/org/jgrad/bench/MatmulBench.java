@@ -1,8 +1,8 @@
 package org.jgrad.bench;
 
 import java.util.concurrent.TimeUnit;
+import org.jgrad.Parallelism;
 import org.jgrad.kernels.Kernels;
-import org.jgrad.kernels.Threads;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -43,7 +43,7 @@ public class MatmulBench {
     public void setup() {
         s = MatmulVsOpenBlas.Shape.parse(shape);
         s.allocateHeap();
-        Threads.set(threads);
+        Parallelism.setNumThreads(threads);
     }
 
     @Benchmark

@@ -11,8 +11,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import org.jgrad.Parallelism;
 import org.jgrad.kernels.Kernels;
-import org.jgrad.kernels.Threads;
 
 /**
  * jgrad's float32 gemm and OpenBLAS's {@code cblas_sgemm}, measured in one JVM in alternating
@@ -64,7 +64,7 @@ public final class MatmulVsOpenBlas {
         MethodHandle setThreads = linker.downcallHandle(blas.find("openblas_set_num_threads").orElseThrow(),
                 FunctionDescriptor.ofVoid(I));
         setThreads.invokeExact(threads);
-        Threads.set(threads);
+        Parallelism.setNumThreads(threads);
         Kernels kernels = Kernels.get();
 
         try (Arena arena = Arena.ofConfined()) {

@@ -6,8 +6,8 @@ import java.util.Arrays;
 import java.util.List;
 import org.jgrad.Autograd;
 import org.jgrad.Generator;
+import org.jgrad.Parallelism;
 import org.jgrad.Tensor;
-import org.jgrad.kernels.Threads;
 import org.jgrad.nn.Linear;
 import org.jgrad.nn.Losses;
 import org.jgrad.nn.ReLU;
@@ -43,7 +43,7 @@ public final class TrainingStep {
             default -> throw new IllegalArgumentException("TrainingStep: mode must be mlp, tiny or mlp-nn, got " + mode);
         };
         System.out.printf("%s median_ms %.4f alloc_bytes_per_step %d cold_median_ms %.4f threads %d%n",
-                mode, r.medianMillis, r.bytesPerStep, r.coldMedianMillis, Threads.get());
+                mode, r.medianMillis, r.bytesPerStep, r.coldMedianMillis, Parallelism.getNumThreads());
     }
 
     /** Steady-state warm-up: long enough for C2 to compile every kernel of the step, even on a loaded machine. */

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.jgrad.kernels.Threads;
+import org.jgrad.Parallelism;
 
 /** {@code jgrad eval}: rebuilds a saved model from its metadata and reports its accuracy and confusion matrix. */
 final class EvalCommand {
@@ -47,7 +47,7 @@ final class EvalCommand {
         if (!a.positional().isEmpty()) throw new UsageException("unexpected argument '" + a.positional().getFirst() + "'");
         if (!a.has("model")) throw new UsageException("missing --model FILE");
         int batch = a.integer("batch", 1000, 1, Integer.MAX_VALUE);
-        if (a.has("threads")) Threads.set(a.integer("threads", 1, 1, 4096));
+        if (a.has("threads")) Parallelism.setNumThreads(a.integer("threads", 1, 1, 4096));
         Path file = Path.of(a.string("model", null));
         ModelFile.Loaded m = ModelFile.load(file);
         Map<String, String> meta = m.metadata();

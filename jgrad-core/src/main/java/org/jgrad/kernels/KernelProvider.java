@@ -45,9 +45,9 @@ final class KernelProvider {
      * Java kernels are kept, and the log says why.
      */
     private static Kernels withOptionalBlas(Kernels base) {
-        if (!NativeBlasKernels.requested()) return base;
+        if (!NativeBlasProducts.requested()) return base;
         String[] reason = new String[1];
-        Kernels k = NativeBlasKernels.tryWrap(base, why -> reason[0] = why).orElse(null);
+        Kernels k = NativeBlasProducts.tryWrap(base, why -> reason[0] = why).orElse(null);
         if (k == null) {
             LOG.log(Level.WARNING, "jgrad.blas=openblas was requested but OpenBLAS could not be used: {0};"
                     + " matrix products stay with the {1} kernels", reason[0], base.name());

@@ -5,11 +5,14 @@ package org.jgrad.kernels;
  * Vector API implementation can be swapped (Lucene's VectorizationProvider is the model). Every
  * method works on flat heap arrays with explicit offsets; the tensor layer does the shape logic.
  *
- * <p>Strides of the binary kernels are 0 (broadcast a scalar along the run) or 1.
+ * <p>Strides of the binary kernels are 0 (broadcast a scalar along the run) or 1. The matrix
+ * products ({@code gemm}) are declared in {@link MatrixProducts}, the part a native library may
+ * supply alone.
  */
-public interface Kernels {
+public interface Kernels extends MatrixProducts {
 
     /** A short name for logs: "scalar", "vector(256 bit)". */
+    @Override
     String name();
 
     /** c[co+i] = op(a[ao+i], p, q) for i in [0, n). */
@@ -36,18 +39,6 @@ public interface Kernels {
     void axpy(double alpha, double[] x, int xo, double[] y, int yo, int n);
 
     /**
-     * C = op(A)·op(B), or C += op(A)·op(B) when {@code accumulate}; op(X) is X or Xᵀ. Row-major:
-     * A is m×k (or k×m when transposed) with leading dimension lda, likewise B is k×n (n×k), C is m×n.
-     */
-    void gemm(boolean transA, boolean transB, int m, int n, int k,
-              float[] a, int ao, int lda, float[] b, int bo, int ldb,
-              float[] c, int co, int ldc, boolean accumulate);
-
-    void gemm(boolean transA, boolean transB, int m, int n, int k,
-              double[] a, int ao, int lda, double[] b, int bo, int ldb,
-              double[] c, int co, int ldc, boolean accumulate);
-
-    /**
      * Log-softmax of each of {@code rows} contiguous rows of length {@code cols}:
      * out = x − m − log Σ e^(x − m), m the row's maximum (0 when that is infinite, as the composed op).
      * Sums and the logarithm are taken in double.
@@ -68,6 +59,14 @@ public interface Kernels {
      * replaces the current choice (PyTorch's rule).
      */
     void maxPool2x2(float[] x, int xo, float[] y, int yo, int[] idx, int planes, int h, int w);
+
+    /**
+     * These kernels with their matrix products taken from {@code products} instead; every other
+     * kernel stays {@code base}'s. The result is named "products + base".
+     */
+    static Kernels withProducts(Kernels base, MatrixProducts products) {
+        return new KernelsWithProducts(base, products);
+    }
 
     /** The provider chosen at start-up. */
     static Kernels get() {

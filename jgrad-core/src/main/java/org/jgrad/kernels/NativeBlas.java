@@ -17,7 +17,7 @@ import java.util.function.Consumer;
 /**
  * Downcalls into a CBLAS library (OpenBLAS) through the FFM API: {@code cblas_sgemm},
  * {@code cblas_dgemm} and, when exported, {@code openblas_set_num_threads}. Only the binding lives
- * here; {@link NativeBlasKernels} decides when to use it.
+ * here; {@link NativeBlasProducts} decides when to use it.
  *
  * <p>Small and medium products pass the heap arrays to C without copying: those handles are linked
  * with {@link Linker.Option#critical(boolean) critical(true)}, which lets a heap segment (and a

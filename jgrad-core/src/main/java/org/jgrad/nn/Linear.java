@@ -1,9 +1,9 @@
 package org.jgrad.nn;
 
 import java.util.Arrays;
-import org.jgrad.Fused;
 import org.jgrad.Generator;
 import org.jgrad.Tensor;
+import org.jgrad.internal.FusedOps;
 import org.jgrad.nn.init.FanMode;
 import org.jgrad.nn.init.Init;
 import org.jgrad.nn.init.Nonlinearity;
@@ -83,11 +83,12 @@ public final class Linear extends Module {
 
     /**
      * The layer, followed by ReLU when {@code relu}. A batch [N, in] of the weight's dtype takes
-     * {@link Fused#linear}: one op for product, bias and activation; other inputs the composed ops.
+     * the fused op ({@code org.jgrad.Fused.linear}): one op for product, bias and activation; other
+     * inputs the composed ops.
      */
     Tensor forward(Tensor x, boolean relu) {
         Tensor b = bias();
-        if (x.dim() == 2 && x.dtype() == weight().dtype()) return Fused.linear(x, weight(), b, relu);
+        if (x.dim() == 2 && x.dtype() == weight().dtype()) return FusedOps.linear(x, weight(), b, relu);
         Tensor y = x.matmul(weight().t());
         if (b != null) y = y.add(b);
         return relu ? Activations.relu(y) : y;

@@ -3,9 +3,9 @@ package org.jgrad.nn;
 import java.util.Arrays;
 import java.util.Objects;
 import org.jgrad.DType;
-import org.jgrad.Fused;
 import org.jgrad.Function;
 import org.jgrad.Tensor;
+import org.jgrad.internal.FusedOps;
 
 /**
  * Loss functions on tensors, in functional form as {@code torch.nn.functional}: each returns a
@@ -374,7 +374,7 @@ public final class Losses {
         if (logits.dim() == 2 && weight == null && options.reduction() != Reduction.NONE && targets.dtype() == DType.INT64
                 && targets.dim() == 1 && targets.size(0) == logits.size(0)) {
             // The training step's case: one fused op instead of log-softmax, gather, smoothing and mean.
-            return Fused.crossEntropy(logits, targets, eps, options.ignoreIndex(), options.reduction() == Reduction.MEAN);
+            return FusedOps.crossEntropy(logits, targets, eps, options.ignoreIndex(), options.reduction() == Reduction.MEAN);
         }
         Tensor logp = logits.logSoftmax(1);
         if (targets.dtype() != DType.INT64) {

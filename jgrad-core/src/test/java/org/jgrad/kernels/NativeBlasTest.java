@@ -21,7 +21,7 @@ class NativeBlasTest {
     private static final ScalarKernels REF = new ScalarKernels();
 
     private static String whyNot = "";
-    private static final Optional<Kernels> NATIVE = NativeBlasKernels.tryWrap(REF, why -> whyNot = why);
+    private static final Optional<Kernels> NATIVE = NativeBlasProducts.tryWrap(REF, why -> whyNot = why);
 
     private static Kernels nativeKernels() {
         Assumptions.assumeTrue(NATIVE.isPresent(), () -> "OpenBLAS not available: " + whyNot);
@@ -203,13 +203,13 @@ class NativeBlasTest {
     void threadCountSettingIsAppliedOrRejected() {
         nativeKernels();
         withProperty("jgrad.blas.threads", "1", () -> {
-            Optional<Kernels> k = NativeBlasKernels.tryWrap(REF, why -> fail(why));
+            Optional<Kernels> k = NativeBlasProducts.tryWrap(REF, why -> fail(why));
             assertTrue(k.isPresent());
             compareFloat(k.get(), Problem.random(new SplittableRandom(1), true, false, 90));
         });
         withProperty("jgrad.blas.threads", "none", () -> {
             StringBuilder why = new StringBuilder();
-            assertTrue(NativeBlasKernels.tryWrap(REF, why::append).isEmpty());
+            assertTrue(NativeBlasProducts.tryWrap(REF, why::append).isEmpty());
             assertTrue(why.toString().contains("jgrad.blas.threads"), why.toString());
         });
     }
@@ -219,11 +219,11 @@ class NativeBlasTest {
         String bogus = "/nonexistent/jgrad-test/libopenblas.so.0";
         withProperty("jgrad.blas.library", bogus, () -> {
             StringBuilder why = new StringBuilder();
-            Optional<Kernels> k = NativeBlasKernels.tryWrap(REF, why::append);
+            Optional<Kernels> k = NativeBlasProducts.tryWrap(REF, why::append);
             assertTrue(k.isEmpty());
             assertTrue(why.toString().contains(bogus), why.toString());
             // The logging overload must not throw either.
-            assertTrue(NativeBlasKernels.tryWrap(REF).isEmpty());
+            assertTrue(NativeBlasProducts.tryWrap(REF).isEmpty());
         });
     }
 
@@ -234,7 +234,7 @@ class NativeBlasTest {
         Assumptions.assumeTrue(Files.isRegularFile(Path.of(libm)), libm + " not present on this system");
         withProperty("jgrad.blas.library", libm, () -> {
             StringBuilder why = new StringBuilder();
-            assertTrue(NativeBlasKernels.tryWrap(REF, why::append).isEmpty());
+            assertTrue(NativeBlasProducts.tryWrap(REF, why::append).isEmpty());
             assertTrue(why.toString().contains(libm) && why.toString().contains("cblas_sgemm"), why.toString());
         });
     }
@@ -242,9 +242,9 @@ class NativeBlasTest {
     @Test
     void requestedOnlyByJgradBlasOpenblas() {
         Assumptions.assumeTrue(System.getenv("JGRAD_BLAS") == null, "JGRAD_BLAS is set in the environment");
-        withProperty("jgrad.blas", null, () -> assertTrue(!NativeBlasKernels.requested()));
-        withProperty("jgrad.blas", "OpenBLAS", () -> assertTrue(NativeBlasKernels.requested()));
-        withProperty("jgrad.blas", "mkl", () -> assertTrue(!NativeBlasKernels.requested()));
+        withProperty("jgrad.blas", null, () -> assertTrue(!NativeBlasProducts.requested()));
+        withProperty("jgrad.blas", "OpenBLAS", () -> assertTrue(NativeBlasProducts.requested()));
+        withProperty("jgrad.blas", "mkl", () -> assertTrue(!NativeBlasProducts.requested()));
     }
 
     private static void withProperty(String key, String value, Runnable body) {

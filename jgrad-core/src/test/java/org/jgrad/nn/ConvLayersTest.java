@@ -157,11 +157,11 @@ class ConvLayersTest {
         Conv2d conv = new Conv2d(3, 5, 3, 2, 1, new Generator(7));
         Tensor x = Tensor.randn(new Generator(8), 21, 3, 9, 8);
         Tensor gy = Tensor.randn(new Generator(9), 21, 5, 5, 4);
-        int before = org.jgrad.kernels.Threads.get();
+        int before = org.jgrad.Parallelism.getNumThreads();
         List<float[]> runs = new ArrayList<>();
         try {
             for (int threads : new int[] {1, 2, 3}) {
-                org.jgrad.kernels.Threads.set(threads);
+                org.jgrad.Parallelism.setNumThreads(threads);
                 conv.zeroGrad();
                 Tensor xin = x.detach().requiresGrad(true);
                 Tensor y = conv.call(xin);
@@ -176,7 +176,7 @@ class ConvLayersTest {
                 runs.add(y.toFloatArray());
             }
         } finally {
-            org.jgrad.kernels.Threads.set(before);
+            org.jgrad.Parallelism.setNumThreads(before);
         }
         for (int r = 3; r < runs.size(); r++) assertArrayEquals(runs.get(r % 3), runs.get(r), "run " + r / 3 + ", tensor " + r % 3);
         // And the weight gradient is right: Σ over images and positions of gy · x-window (checked in float64).

@@ -9,13 +9,13 @@ import java.util.List;
 import java.util.Locale;
 import org.jgrad.Autograd;
 import org.jgrad.Generator;
+import org.jgrad.Parallelism;
 import org.jgrad.Tensor;
 import org.jgrad.data.Batch;
 import org.jgrad.data.DataLoader;
 import org.jgrad.data.FashionMnist;
 import org.jgrad.data.ImageData;
 import org.jgrad.data.TensorDataset;
-import org.jgrad.kernels.Threads;
 import org.jgrad.nn.Losses;
 import org.jgrad.nn.Models;
 import org.jgrad.nn.Module;
@@ -93,7 +93,7 @@ public final class FashionCnn {
                 case "--limit" -> new Config(c.epochs(), c.lr(), c.momentum(), c.batchSize(), c.seed(), c.data(), Integer.parseInt(v), c.images(), c.augment(), c.dropout(), c.cosine());
                 case "--images" -> new Config(c.epochs(), c.lr(), c.momentum(), c.batchSize(), c.seed(), c.data(), c.limit(), Path.of(v), c.augment(), c.dropout(), c.cosine());
                 case "--threads" -> {
-                    Threads.set(Integer.parseInt(v));
+                    Parallelism.setNumThreads(Integer.parseInt(v));
                     yield c;
                 }
                 default -> throw new IllegalArgumentException("cnn: unknown option " + a + " (try --help)");
@@ -119,7 +119,7 @@ public final class FashionCnn {
         if (c.augment()) loaderBuilder.transform(Transforms.randomCrop(28, 2).andThen(Transforms.randomHorizontalFlip(0.5)));
         out.println(model);
         out.printf(Locale.ROOT, "parameters: %,d; %d training images, batch %d, SGD lr %s momentum %s, %d threads%n",
-                model.parameterCount(), train.size(), c.batchSize(), c.lr(), c.momentum(), Threads.get());
+                model.parameterCount(), train.size(), c.batchSize(), c.lr(), c.momentum(), Parallelism.getNumThreads());
         List<Epoch> epochs = new ArrayList<>();
         try (DataLoader loader = loaderBuilder.build()) {
             for (int e = 1; e <= c.epochs(); e++) {

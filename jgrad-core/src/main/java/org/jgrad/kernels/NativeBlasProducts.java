@@ -6,10 +6,11 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * Optional native matrix products: every kernel is the wrapped {@code base} one except the two
- * {@code gemm} methods, which call OpenBLAS's {@code cblas_sgemm}/{@code cblas_dgemm} through the
- * FFM API ({@code java.lang.foreign}), passing the heap arrays without copying. Pure Java stays the
- * default; this is for users who have OpenBLAS installed and want its matrix products.
+ * Optional native matrix products: the two {@code gemm} methods call OpenBLAS's
+ * {@code cblas_sgemm}/{@code cblas_dgemm} through the FFM API ({@code java.lang.foreign}), passing the
+ * heap arrays without copying; every other kernel stays the Java one ({@link Kernels#withProducts}).
+ * Pure Java stays the default; this is for users who have OpenBLAS installed and want its matrix
+ * products.
  *
  * <h2>Switching it on</h2>
  * <ul>
@@ -18,8 +19,9 @@ import java.util.function.Consumer;
  *   <li>Run with {@code -Djgrad.blas=openblas} (or environment variable {@code JGRAD_BLAS=openblas}).
  *       Any other value, or none, keeps the pure-Java gemm.</li>
  *   <li>Let jgrad call native code: {@code --enable-native-access=ALL-UNNAMED} on the command line
- *       (the build's surefire {@code argLine} has it), or {@code Enable-Native-Access: ALL-UNNAMED}
- *       in an executable jar's manifest. Without it JDK 25 prints a warning, and refuses under
+ *       when jgrad is on the class path (the build's surefire {@code argLine} has it), or
+ *       {@code Enable-Native-Access: ALL-UNNAMED} in an executable jar's manifest; on the module path
+ *       {@code --enable-native-access=org.jgrad}. Without it JDK 25 prints a warning, and refuses under
  *       {@code --illegal-native-access=deny}, in which case jgrad falls back to pure Java.</li>
  * </ul>
  *
@@ -38,13 +40,13 @@ import java.util.function.Consumer;
  * and empty inner dimensions go to the base kernels, so results never depend on what BLAS would do
  * with them.
  */
-final class NativeBlasKernels implements Kernels {
+final class NativeBlasProducts implements MatrixProducts {
     private static final System.Logger LOG = System.getLogger("org.jgrad.kernels");
 
-    private final Kernels base;
+    private final MatrixProducts base;
     private final NativeBlas blas;
 
-    NativeBlasKernels(Kernels base, NativeBlas blas) {
+    NativeBlasProducts(MatrixProducts base, NativeBlas blas) {
         this.base = base;
         this.blas = blas;
     }
@@ -55,8 +57,8 @@ final class NativeBlasKernels implements Kernels {
     }
 
     /**
-     * The base kernels with OpenBLAS gemm, or empty when the library cannot be loaded; the reason is
-     * logged at INFO. Never throws for a missing or broken library.
+     * The base kernels with OpenBLAS gemm ({@link Kernels#withProducts}), or empty when the library
+     * cannot be loaded; the reason is logged at INFO. Never throws for a missing or broken library.
      */
     static Optional<Kernels> tryWrap(Kernels base) {
         return tryWrap(base, why -> LOG.log(Level.INFO, "jgrad blas: {0}; using {1} gemm", why, base.name()));
@@ -81,7 +83,7 @@ final class NativeBlasKernels implements Kernels {
                 return Optional.empty();
             }
         }
-        return Optional.of(new NativeBlasKernels(base, blas));
+        return Optional.of(Kernels.withProducts(base, new NativeBlasProducts(base, blas)));
     }
 
     private static String setting(String property, String env) {
@@ -92,47 +94,7 @@ final class NativeBlasKernels implements Kernels {
 
     @Override
     public String name() {
-        return "openblas gemm + " + base.name();
-    }
-
-    @Override
-    public void unary(UnaryOp op, float[] a, int ao, float[] c, int co, int n, double p, double q) {
-        base.unary(op, a, ao, c, co, n, p, q);
-    }
-
-    @Override
-    public void unary(UnaryOp op, double[] a, int ao, double[] c, int co, int n, double p, double q) {
-        base.unary(op, a, ao, c, co, n, p, q);
-    }
-
-    @Override
-    public void binary(BinaryOp op, float[] a, int ao, int as, float[] b, int bo, int bs, float[] c, int co, int n) {
-        base.binary(op, a, ao, as, b, bo, bs, c, co, n);
-    }
-
-    @Override
-    public void binary(BinaryOp op, double[] a, int ao, int as, double[] b, int bo, int bs, double[] c, int co, int n) {
-        base.binary(op, a, ao, as, b, bo, bs, c, co, n);
-    }
-
-    @Override
-    public double sum(float[] a, int off, int n) {
-        return base.sum(a, off, n);
-    }
-
-    @Override
-    public void axpy(double alpha, float[] x, int xo, float[] y, int yo, int n) {
-        base.axpy(alpha, x, xo, y, yo, n);
-    }
-
-    @Override
-    public void axpy(double alpha, double[] x, int xo, double[] y, int yo, int n) {
-        base.axpy(alpha, x, xo, y, yo, n);
-    }
-
-    @Override
-    public double sum(double[] a, int off, int n) {
-        return base.sum(a, off, n);
+        return "openblas gemm";
     }
 
     @Override
@@ -185,29 +147,5 @@ final class NativeBlasKernels implements Kernels {
     /** Elements spanned by a stored rows×cols matrix with leading dimension ld (rows, cols ≥ 1). */
     private static long extent(int rows, int cols, int ld) {
         return (long) (rows - 1) * ld + cols;
-    }
-    @Override
-    public void logSoftmaxRows(float[] x, int xo, float[] out, int oo, int rows, int cols) {
-        base.logSoftmaxRows(x, xo, out, oo, rows, cols);
-    }
-
-    @Override
-    public void logSoftmaxRows(double[] x, int xo, double[] out, int oo, int rows, int cols) {
-        base.logSoftmaxRows(x, xo, out, oo, rows, cols);
-    }
-
-    @Override
-    public void logSoftmaxBackwardRows(float[] g, int go, float[] out, int oo, float[] dx, int dxo, int rows, int cols) {
-        base.logSoftmaxBackwardRows(g, go, out, oo, dx, dxo, rows, cols);
-    }
-
-    @Override
-    public void logSoftmaxBackwardRows(double[] g, int go, double[] out, int oo, double[] dx, int dxo, int rows, int cols) {
-        base.logSoftmaxBackwardRows(g, go, out, oo, dx, dxo, rows, cols);
-    }
-
-    @Override
-    public void maxPool2x2(float[] x, int xo, float[] y, int yo, int[] idx, int planes, int h, int w) {
-        base.maxPool2x2(x, xo, y, yo, idx, planes, h, w);
     }
 }
