@@ -122,10 +122,16 @@ final class Elementwise {
                 });
     }
 
-    /** p·x + q with scalars: add, sub, mul, div and neg by a number. */
+    /** p·x + q with scalars: add, sub, mul and neg by a number. */
     static Tensor affine(String name, Tensor x, double p, double q) {
         Tensor out = unaryRaw(name, UnaryOp.AFFINE, x, p, q);
         return Tensor.record(name, out, inputs(x), Tensor.NONE, (n, g) -> new Tensor[] {p == 1 ? g : g.mul(p)});
+    }
+
+    /** x / c, a true division: x·(1/c) rounds twice and can differ in the last bit. */
+    static Tensor divScalar(Tensor x, double c) {
+        Tensor out = unaryRaw("div", UnaryOp.DIV_SCALAR, x, c, 0);
+        return Tensor.record("div", out, inputs(x), Tensor.NONE, g -> new Tensor[] {g.div(c)});
     }
 
     static Tensor pow(Tensor x, double p) {

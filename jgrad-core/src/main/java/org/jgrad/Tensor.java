@@ -621,10 +621,11 @@ public final class Tensor {
     public Tensor sub(Tensor other) { return Elementwise.sub(this, other); }
     public Tensor sub(double c) { return Elementwise.affine("sub", this, 1, -c); }
     public Tensor mul(Tensor other) { return Elementwise.mul(this, other); }
-    public Tensor mul(double c) { return Elementwise.affine("mul", this, c, 0); }
+    // mul and neg add −0, not +0: that keeps the sign of a zero product (neg(+0) is −0).
+    public Tensor mul(double c) { return Elementwise.affine("mul", this, c, -0.0); }
     public Tensor div(Tensor other) { return Elementwise.div(this, other); }
-    public Tensor div(double c) { return Elementwise.affine("div", this, 1 / c, 0); }
-    public Tensor neg() { return Elementwise.affine("neg", this, -1, 0); }
+    public Tensor div(double c) { return Elementwise.divScalar(this, c); }
+    public Tensor neg() { return Elementwise.affine("neg", this, -1, -0.0); }
     public Tensor pow(double exponent) { return Elementwise.pow(this, exponent); }
     public Tensor pow(Tensor exponent) { return Elementwise.pow(this, exponent); }
     public Tensor exp() { return Elementwise.exp(this); }

@@ -541,7 +541,7 @@ class ElementwiseTest {
         // NaN on the unselected side does not leak into the value.
         Tensor x = leaf(new double[] {-1, 4}, 2);
         Tensor safe = Tensor.where(x.gt(0), x.sqrt(), x.mul(0));
-        assertArrayEquals(new double[] {0, 2}, safe.toDoubleArray());
+        assertArrayEquals(new double[] {-0.0, 2}, safe.toDoubleArray()); // −1·0 is −0
         assertEquals(DType.FLOAT32, Tensor.where(Tensor.ones(2), Tensor.ones(2), Tensor.zeros(2)).dtype());
     }
 

@@ -38,6 +38,7 @@ final class ScalarKernels implements Kernels {
             case CLAMP -> { for (int i = 0; i < n; i++) { float x = a[ao + i]; c[co + i] = Math.min(Math.max(x, pf), qf); } }
             case POW -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = (float) (pow(x, p)); } }
             case AFFINE -> { for (int i = 0; i < n; i++) { float x = a[ao + i]; c[co + i] = pf * x + qf; } }
+            case DIV_SCALAR -> { for (int i = 0; i < n; i++) { float x = a[ao + i]; c[co + i] = x / pf; } }
             case NORMAL_CDF -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = (float) (SpecialFunctions.normalCdf(x)); } }
         }
     }
@@ -66,6 +67,7 @@ final class ScalarKernels implements Kernels {
             case CLAMP -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = Math.min(Math.max(x, p), q); } }
             case POW -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = pow(x, p); } }
             case AFFINE -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = p * x + q; } }
+            case DIV_SCALAR -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = x / p; } }
             case NORMAL_CDF -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = SpecialFunctions.normalCdf(x); } }
         }
     }
@@ -231,7 +233,14 @@ final class ScalarKernels implements Kernels {
                      float[] c, int co, int ldc, boolean accumulate) {
         if (!accumulate) {
             for (int i = 0; i < m; i++) java.util.Arrays.fill(c, co + i * ldc, co + i * ldc + n, 0f);
+        } else if (k > 0) {
+            // C + (a sum started at +0), as the vector and BLAS kernels add a fresh accumulator to C:
+            // −0 + (+0) is +0, which adding the products straight into a −0 would keep as −0.
+            for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) c[co + i * ldc + j] += 0f;
         }
+        // From here on no element of C is −0 (x + y is −0 only when both are), so adding a ±0 product
+        // changes nothing and a zero a[i][p] may be skipped, but only when row p of op(B) is finite:
+        // 0·NaN and 0·∞ are NaN, as in the vector kernels, BLAS and PyTorch.
         // i-p-j order: the inner loop streams one row of B into one row of C.
         float[] bRow = transB ? new float[n] : null;
         for (int p = 0; p < k; p++) {
@@ -245,9 +254,13 @@ final class ScalarKernels implements Kernels {
                 br = b;
                 bOff = bo + p * ldb;
             }
+            int finiteRow = -1; // unknown until the first zero in column p of op(A)
             for (int i = 0; i < m; i++) {
                 float aip = transA ? a[ao + p * lda + i] : a[ao + i * lda + p];
-                if (aip == 0f) continue;
+                if (aip == 0) {
+                    if (finiteRow < 0) finiteRow = allFinite(br, bOff, n) ? 1 : 0;
+                    if (finiteRow == 1) continue;
+                }
                 int cOff = co + i * ldc;
                 for (int j = 0; j < n; j++) c[cOff + j] += aip * br[bOff + j];
             }
@@ -260,7 +273,14 @@ final class ScalarKernels implements Kernels {
                      double[] c, int co, int ldc, boolean accumulate) {
         if (!accumulate) {
             for (int i = 0; i < m; i++) java.util.Arrays.fill(c, co + i * ldc, co + i * ldc + n, 0.0);
+        } else if (k > 0) {
+            // C + (a sum started at +0), as the vector and BLAS kernels add a fresh accumulator to C:
+            // −0 + (+0) is +0, which adding the products straight into a −0 would keep as −0.
+            for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) c[co + i * ldc + j] += 0.0;
         }
+        // From here on no element of C is −0 (x + y is −0 only when both are), so adding a ±0 product
+        // changes nothing and a zero a[i][p] may be skipped, but only when row p of op(B) is finite:
+        // 0·NaN and 0·∞ are NaN, as in the vector kernels, BLAS and PyTorch.
         double[] bRow = transB ? new double[n] : null;
         for (int p = 0; p < k; p++) {
             double[] br;
@@ -273,14 +293,29 @@ final class ScalarKernels implements Kernels {
                 br = b;
                 bOff = bo + p * ldb;
             }
+            int finiteRow = -1; // unknown until the first zero in column p of op(A)
             for (int i = 0; i < m; i++) {
                 double aip = transA ? a[ao + p * lda + i] : a[ao + i * lda + p];
-                if (aip == 0.0) continue;
+                if (aip == 0) {
+                    if (finiteRow < 0) finiteRow = allFinite(br, bOff, n) ? 1 : 0;
+                    if (finiteRow == 1) continue;
+                }
                 int cOff = co + i * ldc;
                 for (int j = 0; j < n; j++) c[cOff + j] += aip * br[bOff + j];
             }
         }
     }
+
+    private static boolean allFinite(float[] x, int off, int n) {
+        for (int j = 0; j < n; j++) if (!Float.isFinite(x[off + j])) return false;
+        return true;
+    }
+
+    private static boolean allFinite(double[] x, int off, int n) {
+        for (int j = 0; j < n; j++) if (!Double.isFinite(x[off + j])) return false;
+        return true;
+    }
+
     @Override
     public void logSoftmaxRows(float[] x, int xo, float[] out, int oo, int rows, int cols) {
         for (int r = 0; r < rows; r++) {

@@ -17,8 +17,13 @@ public enum UnaryOp {
     CLAMP,
     /** xᵖ. */
     POW,
-    /** p·x + q: scaling and shifting by scalars. */
+    /**
+     * p·x + q: scaling and shifting by scalars, rounded as a multiplication then an addition. With
+     * q = −0 it is exactly p·x (adding −0 changes no value, adding +0 turns −0 into +0).
+     */
     AFFINE,
+    /** x / p: division by a scalar, rounded once, as PyTorch divides (x·(1/p) rounds twice). */
+    DIV_SCALAR,
     /** The normal CDF Φ(x), used by gelu's derivative. */
     NORMAL_CDF
 }

@@ -135,6 +135,7 @@ final class VectorKernels implements Kernels {
             case CLAMP -> { for (; i < ub; i += FL) FloatVector.fromArray(F, a, ao + i).max(pf).min(qf).intoArray(c, co + i); }
             // mul then add, not fma: the same rounding as the scalar kernel.
             case AFFINE -> { for (; i < ub; i += FL) FloatVector.fromArray(F, a, ao + i).mul(pf).add(qf).intoArray(c, co + i); }
+            case DIV_SCALAR -> { for (; i < ub; i += FL) FloatVector.fromArray(F, a, ao + i).div(pf).intoArray(c, co + i); }
             case POW -> {
                 if (p == 2) {
                     for (; i < ub; i += FL) { FloatVector x = FloatVector.fromArray(F, a, ao + i); x.mul(x).intoArray(c, co + i); }
@@ -174,6 +175,7 @@ final class VectorKernels implements Kernels {
             }
             case CLAMP -> { for (; i < ub; i += DL) DoubleVector.fromArray(D, a, ao + i).max(p).min(q).intoArray(c, co + i); }
             case AFFINE -> { for (; i < ub; i += DL) DoubleVector.fromArray(D, a, ao + i).mul(p).add(q).intoArray(c, co + i); }
+            case DIV_SCALAR -> { for (; i < ub; i += DL) DoubleVector.fromArray(D, a, ao + i).div(p).intoArray(c, co + i); }
             case POW -> {
                 if (p == 2) {
                     for (; i < ub; i += DL) { DoubleVector x = DoubleVector.fromArray(D, a, ao + i); x.mul(x).intoArray(c, co + i); }
@@ -271,7 +273,9 @@ final class VectorKernels implements Kernels {
         FloatVector e = exp(ax.add(ax));
         FloatVector large = FloatVector.broadcast(F, 1f).sub(FloatVector.broadcast(F, 2f).div(e.add(1f)));
         large = large.blend(large.neg(), x.compare(VectorOperators.LT, 0f));
-        return large.blend(small, ax.compare(VectorOperators.LT, 0.625f)).blend(x, x.test(VectorOperators.IS_NAN));
+        // x itself for NaN and for ±0, whose sign the polynomial's x + (+0) would lose.
+        return large.blend(small, ax.compare(VectorOperators.LT, 0.625f))
+                .blend(x, x.test(VectorOperators.IS_NAN).or(x.compare(VectorOperators.EQ, 0f)));
     }
 
     // ---------------------------------------------------------------- binary
