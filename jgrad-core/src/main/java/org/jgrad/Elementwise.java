@@ -122,7 +122,12 @@ final class Elementwise {
                 });
     }
 
-    /** p·x + q with scalars: add, sub, mul and neg by a number. */
+    static Tensor neg(Tensor x) {
+        Tensor out = unaryRaw("neg", UnaryOp.NEG, x, 0, 0);
+        return Tensor.record("neg", out, inputs(x), Tensor.NONE, (n, g) -> new Tensor[] {g.neg()});
+    }
+
+    /** p·x + q with scalars: add, sub and mul by a number. */
     static Tensor affine(String name, Tensor x, double p, double q) {
         Tensor out = unaryRaw(name, UnaryOp.AFFINE, x, p, q);
         return Tensor.record(name, out, inputs(x), Tensor.NONE, (n, g) -> new Tensor[] {p == 1 ? g : g.mul(p)});
@@ -131,7 +136,7 @@ final class Elementwise {
     /** x / c, a true division: x·(1/c) rounds twice and can differ in the last bit. */
     static Tensor divScalar(Tensor x, double c) {
         Tensor out = unaryRaw("div", UnaryOp.DIV_SCALAR, x, c, 0);
-        return Tensor.record("div", out, inputs(x), Tensor.NONE, g -> new Tensor[] {g.div(c)});
+        return Tensor.record("div", out, inputs(x), Tensor.NONE, (n, g) -> new Tensor[] {g.div(c)});
     }
 
     static Tensor pow(Tensor x, double p) {

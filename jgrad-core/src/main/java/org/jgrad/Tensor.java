@@ -625,7 +625,7 @@ public final class Tensor {
     public Tensor mul(double c) { return Elementwise.affine("mul", this, c, -0.0); }
     public Tensor div(Tensor other) { return Elementwise.div(this, other); }
     public Tensor div(double c) { return Elementwise.divScalar(this, c); }
-    public Tensor neg() { return Elementwise.affine("neg", this, -1, -0.0); }
+    public Tensor neg() { return Elementwise.neg(this); }
     public Tensor pow(double exponent) { return Elementwise.pow(this, exponent); }
     public Tensor pow(Tensor exponent) { return Elementwise.pow(this, exponent); }
     public Tensor exp() { return Elementwise.exp(this); }

@@ -29,12 +29,9 @@ final class ScalarKernels implements Kernels {
             case TANH -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = (float) (Math.tanh(x)); } }
             case SIGMOID -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = (float) (SpecialFunctions.sigmoid(x)); } }
             case RELU -> { for (int i = 0; i < n; i++) { float x = a[ao + i]; c[co + i] = x <= 0 ? 0f : x; } }
-            case LEAKY_RELU -> { for (int i = 0; i < n; i++) { float x = a[ao + i]; c[co + i] = x > 0 ? x : pf * x; } }
             case ELU -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = (float) (x > 0 ? x : p * Math.expm1(x)); } }
             case SOFTPLUS -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = (float) (SpecialFunctions.softplus(x)); } }
             case ATAN -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = (float) (Math.atan(x)); } }
-            case SOFTSIGN -> { for (int i = 0; i < n; i++) { float x = a[ao + i]; c[co + i] = x / (1 + Math.abs(x)); } }
-            case GELU -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = (float) (x * SpecialFunctions.normalCdf(x)); } }
             case CLAMP -> { for (int i = 0; i < n; i++) { float x = a[ao + i]; c[co + i] = Math.min(Math.max(x, pf), qf); } }
             case POW -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = (float) (pow(x, p)); } }
             case AFFINE -> { for (int i = 0; i < n; i++) { float x = a[ao + i]; c[co + i] = pf * x + qf; } }
@@ -58,12 +55,9 @@ final class ScalarKernels implements Kernels {
             case TANH -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = Math.tanh(x); } }
             case SIGMOID -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = SpecialFunctions.sigmoid(x); } }
             case RELU -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = x <= 0 ? 0 : x; } }
-            case LEAKY_RELU -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = x > 0 ? x : p * x; } }
             case ELU -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = x > 0 ? x : p * Math.expm1(x); } }
             case SOFTPLUS -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = SpecialFunctions.softplus(x); } }
             case ATAN -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = Math.atan(x); } }
-            case SOFTSIGN -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = x / (1 + Math.abs(x)); } }
-            case GELU -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = x * SpecialFunctions.normalCdf(x); } }
             case CLAMP -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = Math.min(Math.max(x, p), q); } }
             case POW -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = pow(x, p); } }
             case AFFINE -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = p * x + q; } }

@@ -1,18 +1,14 @@
 package org.jgrad.kernels;
 
 /**
- * Elementwise functions of one argument that kernels compute. Parameters (the slope of leaky ReLU,
+ * Elementwise functions of one argument that kernels compute. Parameters (the scale of ELU,
  * the bounds of clamp, the exponent of pow) are passed beside the op as {@code p} and {@code q}.
  */
 public enum UnaryOp {
     NEG, EXP, LOG, LOG1P, SQRT, ABS, SIGN, SIN, COS, TANH, SIGMOID, RELU,
-    /** x if x &gt; 0 else p·x. */
-    LEAKY_RELU,
     /** x if x &gt; 0 else p·(eˣ − 1). */
     ELU,
-    SOFTPLUS, ATAN, SOFTSIGN,
-    /** x·Φ(x) with the exact normal CDF, as PyTorch's default. */
-    GELU,
+    SOFTPLUS, ATAN,
     /** min(max(x, p), q). */
     CLAMP,
     /** xᵖ. */

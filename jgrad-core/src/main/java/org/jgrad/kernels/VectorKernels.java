@@ -126,12 +126,6 @@ final class VectorKernels implements Kernels {
             }
             // max(x, 0) propagates NaN and maps -0 to +0, like the scalar x <= 0 ? 0 : x.
             case RELU -> { for (; i < ub; i += FL) FloatVector.fromArray(F, a, ao + i).max(0f).intoArray(c, co + i); }
-            case LEAKY_RELU -> {
-                for (; i < ub; i += FL) {
-                    FloatVector x = FloatVector.fromArray(F, a, ao + i);
-                    x.mul(pf).blend(x, x.compare(VectorOperators.GT, 0f)).intoArray(c, co + i);
-                }
-            }
             case CLAMP -> { for (; i < ub; i += FL) FloatVector.fromArray(F, a, ao + i).max(pf).min(qf).intoArray(c, co + i); }
             // mul then add, not fma: the same rounding as the scalar kernel.
             case AFFINE -> { for (; i < ub; i += FL) FloatVector.fromArray(F, a, ao + i).mul(pf).add(qf).intoArray(c, co + i); }
@@ -167,12 +161,6 @@ final class VectorKernels implements Kernels {
             // EXP, LOG, TANH and SIGMOID go to the scalar loop: the Vector API's lanewise forms give other
             // bits before C2 compiles them than after (see exp(FloatVector)), and float64 is for checks.
             case RELU -> { for (; i < ub; i += DL) DoubleVector.fromArray(D, a, ao + i).max(0.0).intoArray(c, co + i); }
-            case LEAKY_RELU -> {
-                for (; i < ub; i += DL) {
-                    DoubleVector x = DoubleVector.fromArray(D, a, ao + i);
-                    x.mul(p).blend(x, x.compare(VectorOperators.GT, 0.0)).intoArray(c, co + i);
-                }
-            }
             case CLAMP -> { for (; i < ub; i += DL) DoubleVector.fromArray(D, a, ao + i).max(p).min(q).intoArray(c, co + i); }
             case AFFINE -> { for (; i < ub; i += DL) DoubleVector.fromArray(D, a, ao + i).mul(p).add(q).intoArray(c, co + i); }
             case DIV_SCALAR -> { for (; i < ub; i += DL) DoubleVector.fromArray(D, a, ao + i).div(p).intoArray(c, co + i); }
