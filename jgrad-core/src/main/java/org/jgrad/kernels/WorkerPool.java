@@ -53,8 +53,8 @@ final class WorkerPool {
             return;
         }
         Job job = new Job(tasks, body);
-        post(job, Math.min(tasks, threads) - 1, threads);
         try {
+            post(job, Math.min(tasks, threads) - 1, threads);
             job.work();
             job.awaitDone();
         } finally {
@@ -88,8 +88,9 @@ final class WorkerPool {
             for (int i = 0, woken = 0; i < threads - 1 && woken < helpers; i++) {
                 Worker w = workers[i];
                 if (w == null) {
-                    workers[i] = w = new Worker(i);
+                    w = new Worker(i);
                     w.start();
+                    workers[i] = w;
                     woken++;
                 } else if (w.parked) {
                     LockSupport.unpark(w);
@@ -103,7 +104,8 @@ final class WorkerPool {
         synchronized (LOCK) {
             Job[] p = pending;
             int i = 0;
-            while (p[i] != job) i++;
+            while (i < p.length && p[i] != job) i++;
+            if (i == p.length) return; // post() failed before adding it
             Job[] q = p.length == 1 ? NONE : new Job[p.length - 1];
             System.arraycopy(p, 0, q, 0, i);
             System.arraycopy(p, i + 1, q, i, p.length - i - 1);
