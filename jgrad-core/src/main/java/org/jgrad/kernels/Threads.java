@@ -1,7 +1,8 @@
 package org.jgrad.kernels;
 
 /**
- * The number of threads the kernels may use (today: matrix products above a size threshold).
+ * The number of threads the kernels may use (matrix products above a size threshold, long elementwise
+ * runs, convolution and pooling): the calling thread and up to {@code get() − 1} shared worker threads.
  *
  * <p>The default is, in order: {@link #set(int)} if called, the system property {@code jgrad.threads},
  * the environment variable {@code JGRAD_THREADS}, else {@link Runtime#availableProcessors()}. Results
@@ -29,9 +30,10 @@ public final class Threads {
     /**
      * Runs body(0) … body(tasks − 1) on the kernels' worker threads and returns when all are done;
      * for ops outside this package that split their own work (convolution over image chunks,
-     * pooling over planes). Use at most {@link #get()} tasks. A call made while the workers are
-     * busy (from inside a task, or from another thread's product) runs its tasks on the calling
-     * thread, so a task may call the kernels freely.
+     * pooling over planes). Use at most {@link #get()} tasks. The calling thread runs tasks too,
+     * and idle workers take the others, so several application threads may call this (or the
+     * kernels) at once and each gets the workers that are free, and a task may call the kernels
+     * itself. If tasks throw, the first exception is rethrown here once all tasks have ended.
      */
     public static void parallelFor(int tasks, java.util.function.IntConsumer body) {
         WorkerPool.run(tasks, body);
