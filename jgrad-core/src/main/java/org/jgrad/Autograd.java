@@ -142,7 +142,12 @@ public final class Autograd {
                     continue;
                 }
                 boolean[] wants = new boolean[node.next.length];
-                for (int k = 0; k < wants.length; k++) wants[k] = node.next[k] != null && needed.get(node.next[k]);
+                boolean any = false;
+                for (int k = 0; k < wants.length; k++) any |= wants[k] = node.next[k] != null && needed.get(node.next[k]);
+                if (!any) { // a captured tensor whose own inputs need nothing: its gradient is all that was asked
+                    if (!retainGraph) node.free();
+                    continue;
+                }
                 Tensor[] inputGrads = node.apply(g, wants, createGraph);
                 if (!retainGraph) node.free();
                 for (int k = 0; k < inputGrads.length; k++) {

@@ -21,13 +21,7 @@ final class Elementwise {
         if (!x.dtype().isFloatingPoint()) x = x.rawContiguous(DType.FLOAT64);
         Tensor in = x.rawContiguous(x.dtype());
         Tensor out = Tensor.empty(x.dtype(), x.shape);
-        int n = out.numel();
-        Kernels k = Kernels.get();
-        if (x.dtype() == DType.FLOAT32) {
-            k.unary(op, in.storage.f, in.offset, out.storage.f, 0, n, p, q);
-        } else {
-            k.unary(op, in.storage.d, in.offset, out.storage.d, 0, n, p, q);
-        }
+        TypedKernels.unary(op, in.storage, in.offset, out.storage, 0, out.numel(), p, q);
         return out;
     }
 
@@ -42,14 +36,9 @@ final class Elementwise {
         if (a.dtype() != dtype) a = a.rawContiguous(dtype);
         if (b.dtype() != dtype) b = b.rawContiguous(dtype);
         Tensor out = Tensor.empty(dtype, shape);
-        Kernels k = Kernels.get();
         if (Arrays.equals(a.shape, shape) && Arrays.equals(b.shape, shape) && a.isContiguous() && b.isContiguous()) {
             // The common case: one run over everything.
-            if (dtype == DType.FLOAT32) {
-                k.binary(op, a.storage.f, a.offset, 1, b.storage.f, b.offset, 1, out.storage.f, 0, out.numel());
-            } else {
-                k.binary(op, a.storage.d, a.offset, 1, b.storage.d, b.offset, 1, out.storage.d, 0, out.numel());
-            }
+            TypedKernels.binary(op, a.storage, a.offset, 1, b.storage, b.offset, 1, out.storage, 0, out.numel());
             return out;
         }
         // Broadcast operands are read in place (stride 0), never materialized. The kernels take inner
@@ -65,15 +54,10 @@ final class Elementwise {
             walk = layout(shape, a, b, out);
         }
         int ai = Strided.innerStride(walk[1]), bi = Strided.innerStride(walk[2]);
-        if (dtype == DType.FLOAT32) {
-            float[] x = a.storage.f, y = b.storage.f, z = out.storage.f;
-            Strided.forEachRun(walk[0], a.offset, walk[1], b.offset, walk[2], 0, walk[3],
-                    (ao, bo, co, len) -> k.binary(op, x, ao, ai, y, bo, bi, z, co, len));
-        } else {
-            double[] x = a.storage.d, y = b.storage.d, z = out.storage.d;
-            Strided.forEachRun(walk[0], a.offset, walk[1], b.offset, walk[2], 0, walk[3],
-                    (ao, bo, co, len) -> k.binary(op, x, ao, ai, y, bo, bi, z, co, len));
-        }
+        Kernels k = Kernels.get();
+        Storage x = a.storage, y = b.storage, z = out.storage;
+        Strided.forEachRun(walk[0], a.offset, walk[1], b.offset, walk[2], 0, walk[3],
+                (ao, bo, co, len) -> TypedKernels.binary(k, op, x, ao, ai, y, bo, bi, z, co, len));
         return out;
     }
 
@@ -369,16 +353,14 @@ final class Elementwise {
         DType dt = self.dtype();
         if (!dt.isFloatingPoint() || !self.isContiguous() || !other.dtype().isFloatingPoint()) return false;
         int n = self.numel();
-        Kernels k = Kernels.get();
         if (other.numel() == 1) {
             double v = other.storage.get(other.offset);
-            if (dt == DType.FLOAT32) k.binary(op, self.storage.f, self.offset, 1, new float[] {(float) v}, 0, 0, self.storage.f, self.offset, n);
-            else k.binary(op, self.storage.d, self.offset, 1, new double[] {v}, 0, 0, self.storage.d, self.offset, n);
+            Storage scalar = dt == DType.FLOAT32 ? Storage.of(new float[] {(float) v}) : Storage.of(new double[] {v});
+            TypedKernels.binary(op, self.storage, self.offset, 1, scalar, 0, 0, self.storage, self.offset, n);
             return true;
         }
         if (!sameLayout(self, other)) return false;
-        if (dt == DType.FLOAT32) k.binary(op, self.storage.f, self.offset, 1, other.storage.f, other.offset, 1, self.storage.f, self.offset, n);
-        else k.binary(op, self.storage.d, self.offset, 1, other.storage.d, other.offset, 1, self.storage.d, self.offset, n);
+        TypedKernels.binary(op, self.storage, self.offset, 1, other.storage, other.offset, 1, self.storage, self.offset, n);
         return true;
     }
 
@@ -398,10 +380,7 @@ final class Elementwise {
         self.checkInPlaceAllowed("addInPlace");
         DType dt = self.dtype();
         if (!dt.isFloatingPoint() || !sameLayout(self, other)) return inPlace("addInPlace", self, BinaryOp.ADD, other.mul(alpha));
-        Kernels k = Kernels.get();
-        int n = self.numel();
-        if (dt == DType.FLOAT32) k.axpy(alpha, other.storage.f, other.offset, self.storage.f, self.offset, n);
-        else k.axpy(alpha, other.storage.d, other.offset, self.storage.d, self.offset, n);
+        TypedKernels.axpy(alpha, other.storage, other.offset, self.storage, self.offset, self.numel());
         self.bumpVersion();
         return self;
     }

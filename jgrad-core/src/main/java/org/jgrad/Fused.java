@@ -2,7 +2,6 @@ package org.jgrad;
 
 import java.util.Arrays;
 import org.jgrad.kernels.BinaryOp;
-import org.jgrad.kernels.Kernels;
 import org.jgrad.kernels.UnaryOp;
 
 /**
@@ -51,9 +50,7 @@ final class Fused {
         Tensor x = logits.rawContiguous(dtype);
         // log softmax of every row, kept for the backward: its exponential is the softmax.
         Tensor logp = Tensor.empty(dtype, new int[] {rows, cols});
-        Kernels k = Kernels.get();
-        if (dtype == DType.FLOAT32) k.logSoftmaxRows(x.storage.f, x.offset, logp.storage.f, 0, rows, cols);
-        else k.logSoftmaxRows(x.storage.d, x.offset, logp.storage.d, 0, rows, cols);
+        TypedKernels.logSoftmaxRows(x.storage, x.offset, logp.storage, 0, rows, cols);
         double eps = labelSmoothing, onTarget = 1 - eps, perClass = cols == 0 ? 0 : eps / cols;
         double total = 0;
         for (int i = 0; i < rows; i++) {
@@ -61,8 +58,7 @@ final class Fused {
             int base = i * cols;
             double loss = -onTarget * logp.storage.get(base + (int) t[i]);
             if (eps > 0) {
-                double sum = dtype == DType.FLOAT32 ? k.sum(logp.storage.f, base, cols) : k.sum(logp.storage.d, base, cols);
-                loss -= perClass * sum;
+                loss -= perClass * TypedKernels.sum(logp.storage, base, cols);
             }
             total += loss;
         }
@@ -151,7 +147,6 @@ final class Fused {
         int n = xs[0], in = xs[1], out = ws[0];
         Tensor xc = x.rawContiguous(dtype), wc = weight.rawContiguous(dtype);
         Tensor y = Tensor.empty(dtype, new int[] {n, out});
-        Kernels k = Kernels.get();
         if (bias != null) {
             Tensor bc = bias.rawContiguous(dtype);
             for (int i = 0; i < n; i++) {
@@ -160,13 +155,8 @@ final class Fused {
             }
         }
         if (n > 0 && out > 0) {
-            if (dtype == DType.FLOAT32) {
-                k.gemm(false, true, n, out, in, xc.storage.f, xc.offset, in, wc.storage.f, wc.offset, in, y.storage.f, 0, out, bias != null);
-                if (relu) k.unary(UnaryOp.RELU, y.storage.f, 0, y.storage.f, 0, n * out, 0, 0);
-            } else {
-                k.gemm(false, true, n, out, in, xc.storage.d, xc.offset, in, wc.storage.d, wc.offset, in, y.storage.d, 0, out, bias != null);
-                if (relu) k.unary(UnaryOp.RELU, y.storage.d, 0, y.storage.d, 0, n * out, 0, 0);
-            }
+            TypedKernels.gemm(false, true, n, out, in, xc.storage, xc.offset, in, wc.storage, wc.offset, in, y.storage, 0, out, bias != null);
+            if (relu) TypedKernels.unary(UnaryOp.RELU, y.storage, 0, y.storage, 0, n * out, 0, 0);
         }
         Tensor[] inputs = bias == null ? new Tensor[] {x, weight} : new Tensor[] {x, weight, bias};
         int inputCount = inputs.length;
@@ -182,30 +172,23 @@ final class Fused {
             return grads;
         }, (nd, g) -> {
             Tensor yv = nd.saved(2), xcv = nd.saved(3), wcv = nd.saved(4);
-            Kernels kf = Kernels.get();
             Tensor gy = g.rawContiguous(dtype);
             if (relu) {
                 // g' = g where the output is positive (relu's own backward kernel), into a fresh tensor:
                 // g may be shared with other uses.
                 Tensor masked = Tensor.empty(dtype, new int[] {n, out});
-                if (dtype == DType.FLOAT32) {
-                    kf.binary(BinaryOp.RELU_GRAD, gy.storage.f, gy.offset, 1, yv.storage.f, 0, 1, masked.storage.f, 0, n * out);
-                } else {
-                    kf.binary(BinaryOp.RELU_GRAD, gy.storage.d, gy.offset, 1, yv.storage.d, 0, 1, masked.storage.d, 0, n * out);
-                }
+                TypedKernels.binary(BinaryOp.RELU_GRAD, gy.storage, gy.offset, 1, yv.storage, 0, 1, masked.storage, 0, n * out);
                 gy = masked;
             }
             Tensor[] grads = new Tensor[inputCount];
             if (nd.needsGrad(0)) {
                 Tensor dx = Tensor.empty(dtype, new int[] {n, in});
-                if (dtype == DType.FLOAT32) kf.gemm(false, false, n, in, out, gy.storage.f, gy.offset, out, wcv.storage.f, wcv.offset, in, dx.storage.f, 0, in, false);
-                else kf.gemm(false, false, n, in, out, gy.storage.d, gy.offset, out, wcv.storage.d, wcv.offset, in, dx.storage.d, 0, in, false);
+                TypedKernels.gemm(false, false, n, in, out, gy.storage, gy.offset, out, wcv.storage, wcv.offset, in, dx.storage, 0, in, false);
                 grads[0] = dx.markUnshared();
             }
             if (nd.needsGrad(1)) {
                 Tensor dw = Tensor.empty(dtype, new int[] {out, in});
-                if (dtype == DType.FLOAT32) kf.gemm(true, false, out, in, n, gy.storage.f, gy.offset, out, xcv.storage.f, xcv.offset, in, dw.storage.f, 0, in, false);
-                else kf.gemm(true, false, out, in, n, gy.storage.d, gy.offset, out, xcv.storage.d, xcv.offset, in, dw.storage.d, 0, in, false);
+                TypedKernels.gemm(true, false, out, in, n, gy.storage, gy.offset, out, xcv.storage, xcv.offset, in, dw.storage, 0, in, false);
                 grads[1] = dw.markUnshared();
             }
             if (inputCount > 2 && nd.needsGrad(2)) grads[2] = columnSums(gy, n, out).markUnshared();

@@ -175,12 +175,7 @@ final class LinearAlgebra {
 
     private static void gemm(DType dtype, boolean transA, boolean transB, int m, int n, int k,
                              Tensor a, int ao, int lda, Tensor b, int bo, int ldb, Tensor c, int co, int ldc) {
-        Kernels kernels = Kernels.get();
-        if (dtype == DType.FLOAT32) {
-            kernels.gemm(transA, transB, m, n, k, a.storage.f, ao, lda, b.storage.f, bo, ldb, c.storage.f, co, ldc, false);
-        } else {
-            kernels.gemm(transA, transB, m, n, k, a.storage.d, ao, lda, b.storage.d, bo, ldb, c.storage.d, co, ldc, false);
-        }
+        TypedKernels.gemm(transA, transB, m, n, k, a.storage, ao, lda, b.storage, bo, ldb, c.storage, co, ldc, false);
     }
 
     // ------------------------------------------------------------ shared by inverse and cholesky

@@ -65,9 +65,7 @@ final class Reductions {
         Kernels kernels = Kernels.get();
         for (int i = 0; i < r.outer; i++) {
             int off = r.data.offset + i * r.run;
-            double s = dtype == DType.FLOAT32 ? kernels.sum(r.data.storage.f, off, r.run)
-                    : kernels.sum(r.data.storage.d, off, r.run);
-            out.storage.set(i, s);
+            out.storage.set(i, TypedKernels.sum(kernels, r.data.storage, off, r.run));
         }
         return out;
     }
@@ -94,11 +92,7 @@ final class Reductions {
         Kernels k = Kernels.get();
         for (int i = 0; i < rows; i++) {
             int off = t.offset + i * n;
-            if (dtype == DType.FLOAT32) {
-                k.binary(org.jgrad.kernels.BinaryOp.ADD, out.storage.f, 0, 1, t.storage.f, off, 1, out.storage.f, 0, n);
-            } else {
-                k.binary(org.jgrad.kernels.BinaryOp.ADD, out.storage.d, 0, 1, t.storage.d, off, 1, out.storage.d, 0, n);
-            }
+            TypedKernels.binary(k, org.jgrad.kernels.BinaryOp.ADD, out.storage, 0, 1, t.storage, off, 1, out.storage, 0, n);
         }
         return out;
     }
@@ -130,7 +124,7 @@ final class Reductions {
         for (int o = 0; o < outer; o++) {
             for (int m = 0; m < mid; m++) {
                 int off = t.offset + (o * mid + m) * inner;
-                acc[m] += dtype == DType.FLOAT32 ? k.sum(t.storage.f, off, inner) : k.sum(t.storage.d, off, inner);
+                acc[m] += TypedKernels.sum(k, t.storage, off, inner);
             }
         }
         Tensor out = Tensor.empty(dtype, keptShape);
@@ -455,14 +449,12 @@ final class Reductions {
         int cols = x.shape[x.shape.length - 1], rows = x.numel() / cols, n = rows * cols;
         Tensor xc = x.rawContiguous(dtype);
         Tensor out = Tensor.empty(dtype, x.shape);
-        Kernels k = Kernels.get();
+        TypedKernels.logSoftmaxRows(xc.storage, xc.offset, out.storage, 0, rows, cols);
         if (dtype == DType.FLOAT32) {
             float[] o = out.storage.f;
-            k.logSoftmaxRows(xc.storage.f, xc.offset, o, 0, rows, cols);
             for (int i = 0; i < n; i++) o[i] = (float) Math.exp(o[i]);
         } else {
             double[] o = out.storage.d;
-            k.logSoftmaxRows(xc.storage.d, xc.offset, o, 0, rows, cols);
             for (int i = 0; i < n; i++) o[i] = Math.exp(o[i]);
         }
         return Tensor.recordWithFastPath("softmax", out, new Tensor[] {x}, new Tensor[] {out},
@@ -515,12 +507,7 @@ final class Reductions {
         int cols = x.shape[x.shape.length - 1], rows = x.numel() / cols;
         Tensor xc = x.rawContiguous(dtype);
         Tensor out = Tensor.empty(dtype, x.shape);
-        Kernels k = Kernels.get();
-        if (dtype == DType.FLOAT32) {
-            k.logSoftmaxRows(xc.storage.f, xc.offset, out.storage.f, 0, rows, cols);
-        } else {
-            k.logSoftmaxRows(xc.storage.d, xc.offset, out.storage.d, 0, rows, cols);
-        }
+        TypedKernels.logSoftmaxRows(xc.storage, xc.offset, out.storage, 0, rows, cols);
         return Tensor.recordWithFastPath("logSoftmax", out, new Tensor[] {x}, new Tensor[] {out},
                 (n, g) -> new Tensor[] {logSoftmaxDerivative(n.saved(0), g, rd)},
                 (n, g) -> new Tensor[] {logSoftmaxBackwardRows(n.saved(0), g, rows, cols)});
@@ -531,12 +518,7 @@ final class Reductions {
         DType dtype = logp.dtype();
         Tensor gc = g.rawContiguous(dtype);
         Tensor dx = Tensor.empty(dtype, logp.shape);
-        Kernels k = Kernels.get();
-        if (dtype == DType.FLOAT32) {
-            k.logSoftmaxBackwardRows(gc.storage.f, gc.offset, logp.storage.f, logp.offset, dx.storage.f, 0, rows, cols);
-        } else {
-            k.logSoftmaxBackwardRows(gc.storage.d, gc.offset, logp.storage.d, logp.offset, dx.storage.d, 0, rows, cols);
-        }
+        TypedKernels.logSoftmaxBackwardRows(gc.storage, gc.offset, logp.storage, logp.offset, dx.storage, 0, rows, cols);
         return dx;
     }
 
