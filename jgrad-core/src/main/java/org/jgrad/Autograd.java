@@ -79,10 +79,20 @@ public final class Autograd {
             Tensor g = captured.get(vertexOf(in));
             if (g == null) g = Tensor.zeros(in.dtype(), in.shape());
             // One tensor may be the gradient of two inputs (add passes g to both): never return it twice.
-            if (returned.put(g, true) != null) g = createGraph ? g.copy() : g.detach().copy();
+            if (returnedBefore(g, result, returned)) g = createGraph ? g.copy() : g.detach().copy();
             result.add(g);
         }
         return result;
+    }
+
+    /** Whether g is already in result: a scan for the usual few inputs, a map for many. */
+    private static boolean returnedBefore(Tensor g, List<Tensor> result, Map<Tensor, Boolean> seen) {
+        if (result.size() < 32) {
+            for (Tensor r : result) if (r == g) return true;
+            return false;
+        }
+        if (seen.isEmpty()) for (Tensor r : result) seen.put(r, true);
+        return seen.put(g, true) != null;
     }
 
     /** The graph vertex standing for a tensor that requires grad: its op's node, or its leaf accumulator. */
@@ -141,9 +151,21 @@ public final class Autograd {
                     if (captured == null && node.leaf.requiresGrad()) node.leaf.accumulateGrad(g);
                     continue;
                 }
-                boolean[] wants = new boolean[node.next.length];
+                // Which inputs this pass wants a gradient for; null (the usual case) when it wants every
+                // input that has a producer, which is what the node assumes without one.
+                boolean[] wants = null;
                 boolean any = false;
-                for (int k = 0; k < wants.length; k++) any |= wants[k] = node.next[k] != null && needed.get(node.next[k]);
+                for (int k = 0; k < node.next.length; k++) {
+                    Node in = node.next[k];
+                    if (in == null) continue;
+                    if (needed.get(in)) {
+                        any = true;
+                    } else if (wants == null) {
+                        wants = new boolean[node.next.length];
+                        for (int j = 0; j < k; j++) wants[j] = node.next[j] != null;
+                    }
+                    if (wants != null) wants[k] = needed.get(in);
+                }
                 if (!any) { // a captured tensor whose own inputs need nothing: its gradient is all that was asked
                     if (!retainGraph) node.free();
                     continue;
@@ -152,7 +174,7 @@ public final class Autograd {
                 if (!retainGraph) node.free();
                 for (int k = 0; k < inputGrads.length; k++) {
                     Tensor ig = inputGrads[k];
-                    if (ig == null || !wants[k]) continue;
+                    if (ig == null || node.next[k] == null || (wants != null && !wants[k])) continue;
                     if (!java.util.Arrays.equals(ig.shape(), node.inputShape(k))) {
                         throw new IllegalStateException(node.op + ": backward produced a gradient of shape "
                                 + Shapes.str(ig.shape()) + " for an input of shape " + Shapes.str(node.inputShape(k)));

@@ -55,10 +55,10 @@ public final class GraphViz {
             ids.put(node, id);
             sb.append("  t").append(id).append(" [");
             if (node.isLeafAccumulator()) {
-                sb.append(leafAttributes(node.outputShape, node.outputDType, true));
+                sb.append(leafAttributes(node.outputShape(), node.outputDType(), true));
             } else {
                 sb.append("shape=box, label=\"").append(escape(node.op)).append("\\n")
-                        .append(Shapes.str(node.outputShape)).append(' ').append(node.outputDType).append('"');
+                        .append(Shapes.str(node.outputShape())).append(' ').append(node.outputDType()).append('"');
                 if (node.isFreed()) sb.append(", style=dashed"); // backward already ran without retainGraph
             }
             if (node == top) sb.append(", penwidth=2");

@@ -34,13 +34,17 @@ final class Node {
      * grad, or null for an input that requires no gradient (a constant).
      */
     final Node[] next;
-    private final int[][] inputShapes;
-    private final DType[] inputDTypes;
+    /**
+     * The shape and dtype of each input that requires no gradient (a constant), for derivatives and
+     * GraphViz; null when every input has a producer, whose output shape and dtype are the input's.
+     */
+    private final int[][] constantShapes;
+    private final DType[] constantDTypes;
     /** The leaf whose gradient this node accumulates; null for an op's node. */
     final Tensor leaf;
-    /** The shape and dtype of the op's output (of the leaf, for an accumulator). */
-    final int[] outputShape;
-    final DType outputDType;
+    /** The shape and dtype of the op's output (null for an accumulator: its leaf's, read when asked). */
+    private final int[] outputShape;
+    private final DType outputDType;
 
     private Tensor[] saved;
     private int[] savedVersions;
@@ -56,15 +60,24 @@ final class Node {
         this.op = op;
         int n = inputs.length;
         this.next = new Node[n];
-        this.inputShapes = new int[n][];
-        this.inputDTypes = new DType[n];
+        int[][] shapes = null;
+        DType[] dtypes = null;
         for (int i = 0; i < n; i++) {
             Tensor in = inputs[i];
             if (in == null) continue;
-            inputShapes[i] = in.shape;
-            inputDTypes[i] = in.dtype();
-            if (in.requiresGrad()) next[i] = in.gradFn != null ? in.gradFn : in.gradAccumulator();
+            if (in.requiresGrad()) {
+                next[i] = in.gradFn != null ? in.gradFn : in.gradAccumulator();
+            } else {
+                if (shapes == null) {
+                    shapes = new int[n][];
+                    dtypes = new DType[n];
+                }
+                shapes[i] = in.shape;
+                dtypes[i] = in.dtype();
+            }
         }
+        this.constantShapes = shapes;
+        this.constantDTypes = dtypes;
         this.leaf = null;
         this.outputShape = output.shape;
         this.outputDType = output.dtype();
@@ -79,11 +92,11 @@ final class Node {
     Node(Tensor leaf) {
         this.op = "AccumulateGrad";
         this.next = new Node[0];
-        this.inputShapes = new int[0][];
-        this.inputDTypes = new DType[0];
+        this.constantShapes = null;
+        this.constantDTypes = null;
         this.leaf = leaf;
-        this.outputShape = leaf.shape;
-        this.outputDType = leaf.dtype();
+        this.outputShape = null;
+        this.outputDType = null;
         this.saved = Tensor.NONE;
         this.savedVersions = new int[0];
     }
@@ -101,13 +114,24 @@ final class Node {
         return next.length;
     }
 
+    /** The shape of the op's output, or of the leaf now (a module's to(dtype) converts leaves in place). */
+    int[] outputShape() {
+        return leaf != null ? leaf.shape : outputShape;
+    }
+
+    DType outputDType() {
+        return leaf != null ? leaf.dtype() : outputDType;
+    }
+
     /** The shape input {@code i} had (null if the input was null). */
     int[] inputShape(int i) {
-        return inputShapes[i];
+        if (next[i] != null) return next[i].outputShape();
+        return constantShapes == null ? null : constantShapes[i];
     }
 
     DType inputDType(int i) {
-        return inputDTypes[i];
+        if (next[i] != null) return next[i].outputDType();
+        return constantDTypes == null ? null : constantDTypes[i];
     }
 
     /** Whether the running backward pass wants the gradient of input {@code i}. */
@@ -190,7 +214,9 @@ final class Node {
 
     @Override
     public String toString() {
-        return "Node[" + op + ", inputs=" + Arrays.deepToString(inputShapes) + "]";
+        int[][] shapes = new int[next.length][];
+        for (int i = 0; i < shapes.length; i++) shapes[i] = inputShape(i);
+        return "Node[" + op + ", inputs=" + Arrays.deepToString(shapes) + "]";
     }
 
     // ------------------------------------------------------------ the no-captured-tensor rule

@@ -20,16 +20,18 @@ import java.util.function.IntConsumer;
  * <p>Claiming rather than assigning also means that a worker the OS has descheduled (the machine may
  * be shared) delays at most the task it holds; the caller runs the rest itself.
  *
- * <p>After a job, a worker spins only briefly with {@link Thread#onSpinWait()} (so back-to-back
- * products hand off without a wake-up), then yields, then parks: spinning longer would take the core
- * from the application's other threads, a data loader for instance. A worker parked for
+ * <p>After a job, a worker spins only briefly with {@link Thread#onSpinWait()}, then yields for a
+ * while, then parks. Yielding keeps the next product of a training step (often a few hundred
+ * microseconds later, after some elementwise ops) from paying for a wake-up, while any other
+ * runnable thread of the application, a data loader for instance, gets the core as soon as it
+ * wants it; a pure spin would hold the core against it. A worker parked for
  * {@link #keepAliveNanos} without work ends; the next job starts a new one.
  */
 final class WorkerPool {
     private WorkerPool() {}
 
     private static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(10);
-    private static final long YIELD_NANOS = TimeUnit.MICROSECONDS.toNanos(40);
+    private static final long YIELD_NANOS = TimeUnit.MICROSECONDS.toNanos(250);
 
     /** How long an idle worker stays parked before it ends; a field so that tests can shorten it. */
     static volatile long keepAliveNanos = TimeUnit.SECONDS.toNanos(10);
