@@ -5,6 +5,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Reverse-mode automatic differentiation over the graph recorded while computing.
@@ -126,14 +127,14 @@ public final class Autograd {
 
         Node root = vertexOf(output);
         List<Node> order = topologicalOrder(root);
-        // Only nodes on a path to a target need their backward run.
-        Map<Node, Boolean> needed = new IdentityHashMap<>();
+        // Only nodes on a path to a target need their backward run. The mark is set on every node of
+        // this pass's order before it is read (the producers of a node's inputs are in the order too).
         for (Node n : order) { // producers come before the nodes that use their outputs
             boolean need = captured == null ? n.isLeafAccumulator() : captured.containsKey(n);
             for (Node in : n.next) {
-                if (in != null && needed.get(in)) need = true;
+                if (in != null && in.neededInPass) need = true;
             }
-            needed.put(n, need);
+            n.neededInPass = need;
         }
 
         Map<Node, Tensor> grads = new IdentityHashMap<>();
@@ -142,7 +143,7 @@ public final class Autograd {
             for (int i = order.size() - 1; i >= 0; i--) {
                 Node node = order.get(i);
                 Tensor g = grads.remove(node);
-                if (g == null || !needed.get(node)) {
+                if (g == null || !node.neededInPass) {
                     if (!retainGraph) node.free();
                     continue;
                 }
@@ -158,13 +159,13 @@ public final class Autograd {
                 for (int k = 0; k < node.next.length; k++) {
                     Node in = node.next[k];
                     if (in == null) continue;
-                    if (needed.get(in)) {
+                    if (in.neededInPass) {
                         any = true;
                     } else if (wants == null) {
                         wants = new boolean[node.next.length];
                         for (int j = 0; j < k; j++) wants[j] = node.next[j] != null;
                     }
-                    if (wants != null) wants[k] = needed.get(in);
+                    if (wants != null) wants[k] = in.neededInPass;
                 }
                 if (!any) { // a captured tensor whose own inputs need nothing: its gradient is all that was asked
                     if (!retainGraph) node.free();
@@ -188,16 +189,19 @@ public final class Autograd {
         }
     }
 
+    /** Numbers the walks of {@link #topologicalOrder}, so that a node marks the last walk that reached it. */
+    private static final AtomicLong WALKS = new AtomicLong();
+
     /** Nodes reachable from {@code root}, each after the producers of its inputs. */
     static List<Node> topologicalOrder(Node root) {
         List<Node> order = new ArrayList<>();
-        Map<Node, Boolean> visited = new IdentityHashMap<>();
+        long walk = WALKS.incrementAndGet();
         // Iterative depth-first post-order: each frame is a node and how many inputs it has pushed.
         ArrayList<Node> stack = new ArrayList<>();
         ArrayList<Integer> next = new ArrayList<>();
         stack.add(root);
         next.add(0);
-        visited.put(root, true);
+        root.lastWalk = walk;
         while (!stack.isEmpty()) {
             int top = stack.size() - 1;
             Node n = stack.get(top);
@@ -205,7 +209,8 @@ public final class Autograd {
             if (k < n.next.length) {
                 next.set(top, k + 1);
                 Node in = n.next[k];
-                if (in != null && visited.put(in, true) == null) {
+                if (in != null && in.lastWalk != walk) {
+                    in.lastWalk = walk;
                     stack.add(in);
                     next.add(0);
                 }

@@ -53,6 +53,14 @@ final class Node {
     private Derivative fastDerivative;
     /** Which inputs the running backward pass wants a gradient for; set by the engine before each call. */
     private boolean[] needs;
+    /**
+     * Whether the running backward pass reaches a target through this node; the engine's mark. Like
+     * {@link #needs} it belongs to one pass at a time: two threads must not run backward through one
+     * graph at once (each thread its own graph is fine).
+     */
+    boolean neededInPass;
+    /** The last topological walk ({@code Autograd.topologicalOrder}) that reached this node. */
+    long lastWalk;
 
     Node(String op, Tensor output, Tensor[] inputs, Tensor[] saved, Derivative derivative, Derivative fastDerivative) {
         checkCapturesNoTensor(op, derivative);
