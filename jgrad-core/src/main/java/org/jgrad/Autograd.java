@@ -130,9 +130,10 @@ public final class Autograd {
         // Only nodes on a path to a target need their backward run. The mark is set on every node of
         // this pass's order before it is read (the producers of a node's inputs are in the order too).
         for (Node n : order) { // producers come before the nodes that use their outputs
-            boolean need = captured == null ? n.isLeafAccumulator() : captured.containsKey(n);
+            if (n.isLeafAccumulator()) continue; // shared between graphs: see needed(...)
+            boolean need = captured != null && captured.containsKey(n);
             for (Node in : n.next) {
-                if (in != null && in.neededInPass) need = true;
+                if (in != null && needed(in, captured)) need = true;
             }
             n.neededInPass = need;
         }
@@ -143,7 +144,7 @@ public final class Autograd {
             for (int i = order.size() - 1; i >= 0; i--) {
                 Node node = order.get(i);
                 Tensor g = grads.remove(node);
-                if (g == null || !node.neededInPass) {
+                if (g == null || !needed(node, captured)) {
                     if (!retainGraph) node.free();
                     continue;
                 }
@@ -159,13 +160,13 @@ public final class Autograd {
                 for (int k = 0; k < node.next.length; k++) {
                     Node in = node.next[k];
                     if (in == null) continue;
-                    if (in.neededInPass) {
+                    if (needed(in, captured)) {
                         any = true;
                     } else if (wants == null) {
                         wants = new boolean[node.next.length];
                         for (int j = 0; j < k; j++) wants[j] = node.next[j] != null;
                     }
-                    if (wants != null) wants[k] = in.neededInPass;
+                    if (wants != null) wants[k] = needed(in, captured);
                 }
                 if (!any) { // a captured tensor whose own inputs need nothing: its gradient is all that was asked
                     if (!retainGraph) node.free();
@@ -189,6 +190,12 @@ public final class Autograd {
         }
     }
 
+    /** Whether this pass needs n's gradient: a leaf's when leaves accumulate or it is asked for, an op's by its mark. */
+    private static boolean needed(Node n, Map<Node, Tensor> captured) {
+        if (n.isLeafAccumulator()) return captured == null || captured.containsKey(n);
+        return n.neededInPass;
+    }
+
     /** Numbers the walks of {@link #topologicalOrder}, so that a node marks the last walk that reached it. */
     private static final AtomicLong WALKS = new AtomicLong();
 
@@ -196,12 +203,16 @@ public final class Autograd {
     static List<Node> topologicalOrder(Node root) {
         List<Node> order = new ArrayList<>();
         long walk = WALKS.incrementAndGet();
+        // Leaf accumulators may be shared by graphs that other threads walk at the same time (one
+        // model's parameters, two threads): they are tracked here, not marked.
+        Map<Node, Boolean> leaves = new IdentityHashMap<>();
         // Iterative depth-first post-order: each frame is a node and how many inputs it has pushed.
         ArrayList<Node> stack = new ArrayList<>();
         ArrayList<Integer> next = new ArrayList<>();
         stack.add(root);
         next.add(0);
-        root.lastWalk = walk;
+        if (root.isLeafAccumulator()) leaves.put(root, true);
+        else root.lastWalk = walk;
         while (!stack.isEmpty()) {
             int top = stack.size() - 1;
             Node n = stack.get(top);
@@ -209,7 +220,7 @@ public final class Autograd {
             if (k < n.next.length) {
                 next.set(top, k + 1);
                 Node in = n.next[k];
-                if (in != null && in.lastWalk != walk) {
+                if (in != null && (in.isLeafAccumulator() ? leaves.put(in, true) == null : in.lastWalk != walk)) {
                     in.lastWalk = walk;
                     stack.add(in);
                     next.add(0);

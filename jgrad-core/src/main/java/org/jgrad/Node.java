@@ -54,12 +54,13 @@ final class Node {
     /** Which inputs the running backward pass wants a gradient for; set by the engine before each call. */
     private boolean[] needs;
     /**
-     * Whether the running backward pass reaches a target through this node; the engine's mark. Like
-     * {@link #needs} it belongs to one pass at a time: two threads must not run backward through one
-     * graph at once (each thread its own graph is fine).
+     * Whether the running backward pass reaches a target through this op's node; the engine's mark
+     * (not used on leaf accumulators, which graphs of several threads may share). Like {@link #needs}
+     * it belongs to one pass at a time: two threads must not run backward through one op's node at
+     * once (each thread its own graph is fine, parameters shared or not).
      */
     boolean neededInPass;
-    /** The last topological walk ({@code Autograd.topologicalOrder}) that reached this node. */
+    /** The last topological walk ({@code Autograd.topologicalOrder}) that reached this op's node. */
     long lastWalk;
 
     Node(String op, Tensor output, Tensor[] inputs, Tensor[] saved, Derivative derivative, Derivative fastDerivative) {

@@ -137,4 +137,29 @@ class GraphMemoryTest {
         Autograd.grad(out.sum(), List.of(b), false);
         assertEquals(List.of(false, true), asked);
     }
+
+    @Test
+    void twoThreadsDifferentiateGraphsThatShareAParameterAtOnce() throws Exception {
+        Tensor w = Tensor.randn(new Generator(5), 6, 4).to(DType.FLOAT64).requiresGrad(true);
+        Tensor[] xs = {Tensor.randn(new Generator(6), 3, 6).to(DType.FLOAT64), Tensor.randn(new Generator(7), 3, 6).to(DType.FLOAT64)};
+        java.util.function.IntFunction<double[]> gradOf = t -> {
+            Tensor h = xs[t].matmul(w).tanh();
+            Tensor loss = h.mul(h).sum().add(w.sum());
+            return Autograd.grad(loss, List.of(w), false).get(0).toDoubleArray();
+        };
+        double[][] expected = {gradOf.apply(0), gradOf.apply(1)};
+        List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        Thread[] threads = new Thread[2];
+        for (int t = 0; t < 2; t++) {
+            int id = t;
+            threads[t] = new Thread(() -> {
+                for (int i = 0; i < 500 && failures.isEmpty(); i++) {
+                    if (!java.util.Arrays.equals(expected[id], gradOf.apply(id))) failures.add("thread " + id + " step " + i);
+                }
+            });
+            threads[t].start();
+        }
+        for (Thread t : threads) t.join();
+        assertEquals(List.of(), failures);
+    }
 }
