@@ -75,7 +75,7 @@ public final class Autograd {
         for (Tensor in : inputs) captured.put(vertexOf(in), null);
         run("Autograd.grad", output, gradOutput, retainGraph, createGraph, captured);
         List<Tensor> result = new ArrayList<>(inputs.size());
-        Map<Tensor, Boolean> returned = new IdentityHashMap<>();
+        Map<Tensor, Boolean> returned = inputs.size() < 32 ? null : new IdentityHashMap<>();
         for (Tensor in : inputs) {
             Tensor g = captured.get(vertexOf(in));
             if (g == null) g = Tensor.zeros(in.dtype(), in.shape());
@@ -86,13 +86,12 @@ public final class Autograd {
         return result;
     }
 
-    /** Whether g is already in result: a scan for the usual few inputs, a map for many. */
+    /** Whether g is already in result: a scan for the usual few inputs, else the map of all returned so far. */
     private static boolean returnedBefore(Tensor g, List<Tensor> result, Map<Tensor, Boolean> seen) {
-        if (result.size() < 32) {
+        if (seen == null) {
             for (Tensor r : result) if (r == g) return true;
             return false;
         }
-        if (seen.isEmpty()) for (Tensor r : result) seen.put(r, true);
         return seen.put(g, true) != null;
     }
 
