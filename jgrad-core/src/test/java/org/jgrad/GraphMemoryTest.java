@@ -125,6 +125,22 @@ class GraphMemoryTest {
     }
 
     @Test
+    void manyInputsGetDistinctGradientObjectsToo() {
+        List<Tensor> leaves = new ArrayList<>();
+        Tensor s = null;
+        for (int i = 0; i < 40; i++) {
+            Tensor t = Tensor.of(i, i + 1.0).requiresGrad(true);
+            leaves.add(t);
+            s = s == null ? t : s.add(t);
+        }
+        List<Tensor> g = Autograd.grad(s.sum(), leaves, false);
+        java.util.Set<Tensor> distinct = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        distinct.addAll(g);
+        assertEquals(40, distinct.size());
+        for (Tensor t : g) assertEquals(List.of(1.0, 1.0), List.of(t.toDoubleArray()[0], t.toDoubleArray()[1]));
+    }
+
+    @Test
     void aDerivativeComputesOnlyTheGradientsThePassWants() {
         Tensor a = Tensor.of(1.0, 2.0).requiresGrad(true);
         Tensor b = Tensor.of(3.0, 4.0).requiresGrad(true);
