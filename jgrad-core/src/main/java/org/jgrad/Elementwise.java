@@ -79,6 +79,7 @@ final class Elementwise {
             n.needsGrad(1) ? g.sumToShape(n.inputShape(1)) : null});
     }
 
+    /** A primitive rather than add(neg(b)): one pass over the data instead of two, in every loss and update. */
     static Tensor sub(Tensor a, Tensor b) {
         Tensor out = binaryRaw("sub", BinaryOp.SUB, a, b, arithmeticType(a, b));
         return Tensor.record("sub", out, inputs(a, b), Tensor.NONE, (n, g) -> new Tensor[] {
@@ -155,20 +156,21 @@ final class Elementwise {
         return Tensor.record("log", out, inputs(x), inputs(x), (n, g) -> new Tensor[] {g.div(n.saved(0))});
     }
 
+    /** A primitive: log(1 + x) as a composite loses every digit of x below the ulp of 1. */
     static Tensor log1p(Tensor x) {
         Tensor out = unaryRaw("log1p", UnaryOp.LOG1P, x, 0, 0);
         return Tensor.record("log1p", out, inputs(x), inputs(x), (n, g) -> new Tensor[] {g.div(n.saved(0).add(1))});
     }
 
+    /** A primitive: exact (IEEE) where pow(x, 0.5) is not, and its derivative reads only the saved output. */
     static Tensor sqrt(Tensor x) {
         Tensor out = unaryRaw("sqrt", UnaryOp.SQRT, x, 0, 0);
         return Tensor.record("sqrt", out, inputs(x), inputs(out), (n, g) -> new Tensor[] {g.div(n.saved(0).mul(2))});
     }
 
+    /** A composite: x·sign(x), whose derivative sign(x) takes the subgradient 0 at 0, as PyTorch does. */
     static Tensor abs(Tensor x) {
-        Tensor out = unaryRaw("abs", UnaryOp.ABS, x, 0, 0);
-        // The subgradient at 0 is taken as 0 (sign(0) = 0), as PyTorch does.
-        return Tensor.record("abs", out, inputs(x), inputs(x), (n, g) -> new Tensor[] {g.mul(n.saved(0).sign())});
+        return x.mul(x.sign());
     }
 
     static Tensor sign(Tensor x) {
@@ -186,6 +188,10 @@ final class Elementwise {
         return Tensor.record("cos", out, inputs(x), inputs(x), (n, g) -> new Tensor[] {g.mul(n.saved(0).sin()).neg()});
     }
 
+    /**
+     * A primitive: the composite (e²ˣ − 1)/(e²ˣ + 1) overflows to ∞/∞ for x &gt; 44, and the derivative
+     * reads only the saved output.
+     */
     static Tensor tanh(Tensor x) {
         Tensor out = unaryRaw("tanh", UnaryOp.TANH, x, 0, 0);
         // tanh' = 1 − tanh²
@@ -196,6 +202,10 @@ final class Elementwise {
                 });
     }
 
+    /**
+     * A primitive: its derivative reads only the saved output (σ·(1 − σ)), where the composite
+     * 1/(1 + e⁻ˣ) would keep e⁻ˣ and 1 + e⁻ˣ for backward as well, for every gate of a recurrent net.
+     */
     static Tensor sigmoid(Tensor x) {
         Tensor out = unaryRaw("sigmoid", UnaryOp.SIGMOID, x, 0, 0);
         // σ' = σ·(1 − σ)
@@ -223,6 +233,7 @@ final class Elementwise {
         return x.mul(x.gt(0).mul(1 - alpha).add(alpha));
     }
 
+    /** A primitive: expm1 keeps the precision of α(eˣ − 1) near 0, which exp(x) − 1 loses. */
     static Tensor elu(Tensor x, double alpha) {
         Tensor out = unaryRaw("elu", UnaryOp.ELU, x, alpha, 0);
         // For x ≤ 0: d α(eˣ−1)/dx = α·eˣ = out + α.
@@ -233,11 +244,13 @@ final class Elementwise {
                 });
     }
 
+    /** A primitive: the stable composite relu(x) + log1p(e^−|x|) has the derivative 0 at x = 0, not ½. */
     static Tensor softplus(Tensor x) {
         Tensor out = unaryRaw("softplus", UnaryOp.SOFTPLUS, x, 0, 0);
         return Tensor.record("softplus", out, inputs(x), inputs(x), (n, g) -> new Tensor[] {g.mul(n.saved(0).sigmoid())});
     }
 
+    /** A primitive: no composite of the others gives it. */
     static Tensor atan(Tensor x) {
         Tensor out = unaryRaw("atan", UnaryOp.ATAN, x, 0, 0);
         return Tensor.record("atan", out, inputs(x), inputs(x), (n, g) -> {

@@ -22,7 +22,6 @@ final class ScalarKernels implements Kernels {
             case LOG -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = (float) (Math.log(x)); } }
             case LOG1P -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = (float) (Math.log1p(x)); } }
             case SQRT -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = (float) (Math.sqrt(x)); } }
-            case ABS -> { for (int i = 0; i < n; i++) { float x = a[ao + i]; c[co + i] = Math.abs(x); } }
             case SIGN -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = (float) (Math.signum(x)); } }
             case SIN -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = (float) (Math.sin(x)); } }
             case COS -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = (float) (Math.cos(x)); } }
@@ -48,7 +47,6 @@ final class ScalarKernels implements Kernels {
             case LOG -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = Math.log(x); } }
             case LOG1P -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = Math.log1p(x); } }
             case SQRT -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = Math.sqrt(x); } }
-            case ABS -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = Math.abs(x); } }
             case SIGN -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = Math.signum(x); } }
             case SIN -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = Math.sin(x); } }
             case COS -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; c[co + i] = Math.cos(x); } }

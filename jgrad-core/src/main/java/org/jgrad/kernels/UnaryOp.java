@@ -5,7 +5,7 @@ package org.jgrad.kernels;
  * the bounds of clamp, the exponent of pow) are passed beside the op as {@code p} and {@code q}.
  */
 public enum UnaryOp {
-    NEG, EXP, LOG, LOG1P, SQRT, ABS, SIGN, SIN, COS, TANH, SIGMOID, RELU,
+    NEG, EXP, LOG, LOG1P, SQRT, SIGN, SIN, COS, TANH, SIGMOID, RELU,
     /** x if x &gt; 0 else p·(eˣ − 1). */
     ELU,
     SOFTPLUS, ATAN,

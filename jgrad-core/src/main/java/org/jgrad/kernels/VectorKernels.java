@@ -110,7 +110,6 @@ final class VectorKernels implements Kernels {
         int i = 0;
         switch (op) {
             case NEG -> { for (; i < ub; i += FL) FloatVector.fromArray(F, a, ao + i).neg().intoArray(c, co + i); }
-            case ABS -> { for (; i < ub; i += FL) FloatVector.fromArray(F, a, ao + i).abs().intoArray(c, co + i); }
             case SQRT -> { for (; i < ub; i += FL) FloatVector.fromArray(F, a, ao + i).sqrt().intoArray(c, co + i); }
             case EXP -> { for (; i < ub; i += FL) exp(FloatVector.fromArray(F, a, ao + i)).intoArray(c, co + i); }
             case LOG -> { for (; i < ub; i += FL) log(FloatVector.fromArray(F, a, ao + i)).intoArray(c, co + i); }
@@ -156,7 +155,6 @@ final class VectorKernels implements Kernels {
         int i = 0;
         switch (op) {
             case NEG -> { for (; i < ub; i += DL) DoubleVector.fromArray(D, a, ao + i).neg().intoArray(c, co + i); }
-            case ABS -> { for (; i < ub; i += DL) DoubleVector.fromArray(D, a, ao + i).abs().intoArray(c, co + i); }
             case SQRT -> { for (; i < ub; i += DL) DoubleVector.fromArray(D, a, ao + i).sqrt().intoArray(c, co + i); }
             // EXP, LOG, TANH and SIGMOID go to the scalar loop: the Vector API's lanewise forms give other
             // bits before C2 compiles them than after (see exp(FloatVector)), and float64 is for checks.
