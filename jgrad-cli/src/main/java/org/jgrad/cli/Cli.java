@@ -48,6 +48,11 @@ public final class Cli {
         String command = list.isEmpty() ? "help" : list.getFirst();
         List<String> rest = list.isEmpty() ? List.of() : list.subList(1, list.size());
         try {
+            if (isCommand(command) && (rest.contains("--help") || rest.contains("-h"))) {
+                out.print(help(command));
+                out.flush();
+                return OK;
+            }
             switch (command) {
                 case "train" -> new TrainCommand(out, err, terminal).run(rest);
                 case "eval" -> new EvalCommand(out).run(rest);
@@ -86,6 +91,10 @@ public final class Cli {
             case FileNotFoundException f -> f.getMessage();
             default -> e.getMessage() != null ? e.getMessage() : e.toString();
         };
+    }
+
+    private static boolean isCommand(String command) {
+        return command.equals("train") || command.equals("eval") || command.equals("info");
     }
 
     static String help(String command) {

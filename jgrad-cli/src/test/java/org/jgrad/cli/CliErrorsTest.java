@@ -71,6 +71,19 @@ class CliErrorsTest {
         assertEquals(0, r.status());
         assertTrue(r.out().contains("--epochs N"), r::toString);
         assertEquals(0, CliRunner.run().status());
+        // The README tells users to run `./jgrad train --help`: the command's options, status 0.
+        for (String command : new String[] {"train", "eval", "info"}) {
+            for (String flag : new String[] {"--help", "-h"}) {
+                CliRunner h = CliRunner.run(command, flag);
+                assertEquals(0, h.status(), h::toString);
+                assertEquals(Cli.help(command), h.out());
+                assertEquals("", h.err(), h::toString);
+            }
+        }
+        // After other options too, without running anything.
+        CliRunner late = CliRunner.run("train", "--epochs", "1", "--help");
+        assertEquals(0, late.status(), late::toString);
+        assertEquals(Cli.help("train"), late.out());
     }
 
     @Test
