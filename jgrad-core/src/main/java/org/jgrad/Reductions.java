@@ -12,12 +12,13 @@ import org.jgrad.kernels.Kernels;
  * A reduction over a dimension of a rank-0 tensor (0 or -1) reduces nothing, as in PyTorch.
  *
  * <p><b>Gradient of max and min at ties.</b> When k elements of a group share the extreme value,
- * each of them receives g/k. This is the symmetric subgradient PyTorch uses for {@code amax} and
- * the full {@code max()}: it does not depend on the order of the elements (permuting the input
- * permutes the gradient) and it still sums to g. It applies to {@code max()}, {@code min()}, the
- * values of {@code max(dim)} / {@code min(dim)} and the ∞-norm. The <em>indices</em> of {@code
- * max(dim)} and {@code argmax} report the first extreme element. For x = [1, 3, 3]: max is 3,
- * argmax is 1, and d max / dx = [0, 0.5, 0.5].
+ * {@link TieRule} says where the gradient goes: FIRST (all of g to the first, the index argmax
+ * reports), SPLIT (g/k to each) or ALL (g to each). SPLIT is the default for {@code max()}, {@code
+ * min()}, the values of {@code max(dim)} / {@code min(dim)} and the ∞-norm: the symmetric subgradient
+ * PyTorch uses for {@code amax} and the full {@code max()}, which does not depend on the order of the
+ * elements (permuting the input permutes the gradient) and still sums to g. The <em>indices</em> of
+ * {@code max(dim)} and {@code argmax} report the first extreme element. For x = [1, 3, 3]: max is 3,
+ * argmax is 1, and d max / dx = [0, 0.5, 0.5] (FIRST: [0, 1, 0], ALL: [0, 1, 1]).
  *
  * <p>NaN propagates: the max or min of a group holding a NaN is NaN, and its index is the first NaN's.
  */
@@ -358,20 +359,27 @@ final class Reductions {
 
     // ---------------------------------------------------------------- max and min
 
-    static Tensor maxAll(Tensor t, boolean max) {
+    static Tensor maxAll(Tensor t, boolean max, TieRule ties) {
         String op = max ? "max" : "min";
+        requireRule(op, ties);
         if (t.numel() == 0) {
             throw new IllegalArgumentException(op + ": cannot take the " + op + " of an empty tensor (shape " + Shapes.str(t.shape) + ")");
         }
-        return extreme(op, t, all(t.shape.length), false, max);
+        boolean[] reduced = all(t.shape.length);
+        return recordExtreme(op, t, reduced, false, extremesRaw(op, t, reduced, max), ties);
     }
 
-    static Tensor.ValuesAndIndices maxDim(Tensor t, int dim, boolean keepDim, boolean max) {
+    static Tensor.ValuesAndIndices maxDim(Tensor t, int dim, boolean keepDim, boolean max, TieRule ties) {
         String op = max ? "max" : "min";
+        requireRule(op, ties);
         boolean[] reduced = single(op, dim, t.shape.length);
         Tensor.ValuesAndIndices raw = extremesRaw(op, t, reduced, max);
-        return new Tensor.ValuesAndIndices(recordExtreme(op, t, reduced, keepDim, raw.values()),
+        return new Tensor.ValuesAndIndices(recordExtreme(op, t, reduced, keepDim, raw, ties),
                 raw.indices().reshape(reducedShape(t.shape, reduced, keepDim)));
+    }
+
+    private static void requireRule(String op, TieRule ties) {
+        if (ties == null) throw new IllegalArgumentException(op + ": the tie rule is null; expected FIRST, SPLIT or ALL");
     }
 
     static Tensor argAll(Tensor t, boolean max) {
@@ -383,22 +391,55 @@ final class Reductions {
         return extremesRaw(op, t, all(t.shape.length), max).indices().reshape();
     }
 
-    /** The differentiable max (or min) over several dimensions, PyTorch's amax/amin. */
+    /** The differentiable max (or min) over several dimensions, PyTorch's amax/amin: ties split. */
     static Tensor extreme(String op, Tensor t, boolean[] reduced, boolean keepDim, boolean max) {
-        return recordExtreme(op, t, reduced, keepDim, extremesRaw(op, t, reduced, max).values());
+        return recordExtreme(op, t, reduced, keepDim, extremesRaw(op, t, reduced, max), TieRule.SPLIT);
     }
 
-    /** Records {@code kept} (the extremes, keepDim shape) as t's max or min, the gradient split at ties. */
-    private static Tensor recordExtreme(String op, Tensor t, boolean[] reduced, boolean keepDim, Tensor kept) {
+    /**
+     * Records the extremes of {@code raw} (keepDim shape) as t's max or min, the gradient at ties going
+     * where {@code ties} says. FIRST keeps the first extreme's index; SPLIT and ALL keep x and the
+     * extremes and find the tied elements again in backward.
+     */
+    private static Tensor recordExtreme(String op, Tensor t, boolean[] reduced, boolean keepDim,
+                                        Tensor.ValuesAndIndices raw, TieRule ties) {
         int[] shape = t.shape;
-        int[] rd = dimsOf(reduced);
-        Tensor out = kept.reshape(reducedShape(shape, reduced, keepDim));
-        return Tensor.record(op, out, new Tensor[] {t}, new Tensor[] {t, kept}, (n, g) -> {
-            // A constant mask: the max is locally linear, so its second derivative is 0.
-            Tensor tied = n.saved(0).detach().eq(n.saved(1));
-            Tensor share = tied.div(tied.sum(rd, true));
-            return new Tensor[] {expandBack(g, shape, reduced).mul(share)};
-        });
+        Tensor out = raw.values().reshape(reducedShape(shape, reduced, keepDim));
+        Tensor[] saved = ties == TieRule.FIRST ? new Tensor[] {raw.indices()} : new Tensor[] {t, raw.values()};
+        return Tensor.record(op, out, new Tensor[] {t}, saved,
+                (n, g) -> new Tensor[] {expandBack(g, shape, reduced).mul(tieWeights(n, ties, shape, reduced))});
+    }
+
+    /**
+     * The weight of each input element in the gradient of its group's extreme, a constant: the max is
+     * locally linear, so its second derivative is 0.
+     */
+    private static Tensor tieWeights(Node n, TieRule ties, int[] shape, boolean[] reduced) {
+        if (ties == TieRule.FIRST) return firstExtreme(n.saved(0), shape, reduced, n.inputDType(0));
+        Tensor tied = n.saved(0).detach().eq(n.saved(1));
+        return ties == TieRule.ALL ? tied : tied.div(tied.sum(dimsOf(reduced), true));
+    }
+
+    /**
+     * 1 at the first extreme of each group and 0 elsewhere, in the input's shape: {@code first} holds,
+     * per group, the index within the group (row-major over the reduced dimensions), as extremesRaw
+     * gives it for the layout with the reduced dimensions innermost.
+     */
+    private static Tensor firstExtreme(Tensor first, int[] shape, boolean[] reduced, DType dtype) {
+        int rank = shape.length;
+        int[] perm = new int[rank];
+        int k = 0;
+        for (int d = 0; d < rank; d++) if (!reduced[d]) perm[k++] = d;
+        for (int d = 0; d < rank; d++) if (reduced[d]) perm[k++] = d;
+        int run = count(shape, reduced);
+        Tensor moved = Tensor.zeros(dtype, permuted(shape, perm));
+        Tensor idx = first.contiguous();
+        int groups = idx.numel();
+        for (int i = 0; i < groups; i++) moved.storage.set(i * run + (int) idx.storage.l[idx.offset + i], 1);
+        if (rank == 0) return moved;
+        int[] inverse = new int[rank];
+        for (int d = 0; d < rank; d++) inverse[perm[d]] = d;
+        return moved.permute(inverse);
     }
 
     // ---------------------------------------------------------------- log-sum-exp and softmax
@@ -424,6 +465,15 @@ final class Reductions {
         // follows from exp, sum and log.
         Tensor m = stableShift("logsumexp", x.detach(), reduced);
         return x.sub(m).exp().sum(rd, true).log().add(m).reshape(reducedShape(shape, reduced, keepDim));
+    }
+
+    /**
+     * ⟨x, softmax(x)⟩ along dim, a composite: its gradient, softmax(x)·(1 + x − ⟨x, softmax x⟩),
+     * follows from mul, softmax and sum.
+     */
+    static Tensor softmaxWeightedMean(Tensor t, int dim, boolean keepDim) {
+        Tensor x = floating(t);
+        return x.mul(x.softmax(dim)).sum(dim, keepDim);
     }
 
     static Tensor softmax(Tensor t, int dim) {

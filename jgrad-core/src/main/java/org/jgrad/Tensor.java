@@ -709,12 +709,26 @@ public final class Tensor {
     public Tensor std(int[] dims, boolean keepDim, int correction) { return Reductions.std(this, dims, keepDim, correction); }
     public Tensor prod() { return Reductions.prod(this, Shapes.allDims(shape.length), false); }
     public Tensor prod(int dim, boolean keepDim) { return Reductions.prod(this, new int[] {dim}, keepDim); }
-    /** Largest element. At ties the gradient is split evenly among them (see Reductions). */
-    public Tensor max() { return Reductions.maxAll(this, true); }
-    public Tensor min() { return Reductions.maxAll(this, false); }
-    /** Largest values along {@code dim} and their (first) indices. */
-    public ValuesAndIndices max(int dim, boolean keepDim) { return Reductions.maxDim(this, dim, keepDim, true); }
-    public ValuesAndIndices min(int dim, boolean keepDim) { return Reductions.maxDim(this, dim, keepDim, false); }
+    /** Largest element. At ties the gradient is split evenly among them ({@link TieRule#SPLIT}). */
+    public Tensor max() { return Reductions.maxAll(this, true, TieRule.SPLIT); }
+    /** Smallest element, the gradient split at ties ({@link TieRule#SPLIT}). */
+    public Tensor min() { return Reductions.maxAll(this, false, TieRule.SPLIT); }
+    /** Largest element, its gradient at ties sent where {@code ties} says. */
+    public Tensor max(TieRule ties) { return Reductions.maxAll(this, true, ties); }
+    /** Smallest element, its gradient at ties sent where {@code ties} says. */
+    public Tensor min(TieRule ties) { return Reductions.maxAll(this, false, ties); }
+    /**
+     * Largest values along {@code dim} and their (first) indices. The values' gradient is split
+     * evenly at ties ({@link TieRule#SPLIT}); {@link #max(int, boolean, TieRule)} with {@link
+     * TieRule#FIRST} sends it to the returned index instead, as PyTorch's {@code max(dim)}.
+     */
+    public ValuesAndIndices max(int dim, boolean keepDim) { return Reductions.maxDim(this, dim, keepDim, true, TieRule.SPLIT); }
+    /** Smallest values along {@code dim} and their (first) indices; the gradient split at ties. */
+    public ValuesAndIndices min(int dim, boolean keepDim) { return Reductions.maxDim(this, dim, keepDim, false, TieRule.SPLIT); }
+    /** Largest values along {@code dim} and their (first) indices, the gradient at ties sent where {@code ties} says. */
+    public ValuesAndIndices max(int dim, boolean keepDim, TieRule ties) { return Reductions.maxDim(this, dim, keepDim, true, ties); }
+    /** Smallest values along {@code dim} and their (first) indices, the gradient at ties sent where {@code ties} says. */
+    public ValuesAndIndices min(int dim, boolean keepDim, TieRule ties) { return Reductions.maxDim(this, dim, keepDim, false, ties); }
     /** Index of the (first) largest element of the flattened tensor, as an int64 scalar. */
     public Tensor argmax() { return Reductions.argAll(this, true); }
     public Tensor argmin() { return Reductions.argAll(this, false); }
@@ -722,6 +736,13 @@ public final class Tensor {
     public Tensor argmin(int dim, boolean keepDim) { return min(dim, keepDim).indices(); }
     public Tensor logsumexp() { return Reductions.logsumexp(this, Shapes.allDims(shape.length), false); }
     public Tensor logsumexp(int dim, boolean keepDim) { return Reductions.logsumexp(this, new int[] {dim}, keepDim); }
+    /**
+     * The softmax-weighted mean ⟨x, softmax(x)⟩ = Σ xᵢ·e^(xᵢ) / Σ e^(xᵢ) along {@code dim}: a soft
+     * maximum that, unlike {@link #logsumexp(int, boolean)}, lies between the mean and the max (equal
+     * to a when every element is a, where logsumexp gives a + ln n) and moves by c under x + c. It is
+     * not convex and its gradient is not softmax(x). A composite of mul, softmax and sum.
+     */
+    public Tensor softmaxWeightedMean(int dim, boolean keepDim) { return Reductions.softmaxWeightedMean(this, dim, keepDim); }
     /** Euclidean (L2) norm of all elements. */
     public Tensor norm() { return Reductions.norm(this, 2, Shapes.allDims(shape.length), false); }
     /** p-norm over all elements (p = ∞ gives the largest absolute value). */
