@@ -24,7 +24,8 @@ package org.jgrad;
  *   <li>avgPool2d, adaptiveAvgPool2d and upsampleNearest2d are linear; their backward is the
  *       adjoint map, whose backward is the map again.
  *   <li>maxPool2d sends each output's gradient to the first largest input of its window (ties go to
- *       the first in row-major order, NaN wins, as in PyTorch). The positions are found in the
+ *       the first in row-major order, {@link TieRule#FIRST}; NaN wins, as in PyTorch). It keeps one
+ *       position per output, so the other tie rules are not offered. The positions are found in the
  *       forward pass and kept; higher derivatives treat them as constants, so the second derivative
  *       with respect to the input is zero, as for any piecewise-linear function.
  * </ul>

@@ -6,7 +6,7 @@ import org.jgrad.Tensor;
 /**
  * The largest value of each window over [N, C, H, W] (or [C, H, W]), as PyTorch's {@code nn.MaxPool2d};
  * the computation is {@link Conv#maxPool2d(Tensor, int[], int[], int[], int[])}. The gradient goes
- * to the first largest element of each window. The stride defaults to the kernel size
+ * to the first largest element of each window ({@link org.jgrad.TieRule#FIRST}, as PyTorch). The stride defaults to the kernel size
  * (non-overlapping windows); padding (never the maximum) is at most half the kernel.
  */
 public final class MaxPool2d extends Module {
