@@ -639,6 +639,12 @@ public final class Tensor {
     public Tensor tanh() { return Elementwise.tanh(this); }
     public Tensor sigmoid() { return Elementwise.sigmoid(this); }
     public Tensor relu() { return Elementwise.relu(this); }
+    /**
+     * x for x &gt; 0, αx otherwise, with PyTorch's default slope α = 0.01 (the one of
+     * {@link org.jgrad.nn.LeakyReLU#DEFAULT_ALPHA}); the lecture uses α = 0.1, {@code leakyRelu(0.1)}.
+     */
+    public Tensor leakyRelu() { return Elementwise.leakyRelu(this, 0.01); }
+    /** x for x &gt; 0, αx otherwise (the slope at 0 is α, as in PyTorch). */
     public Tensor leakyRelu(double alpha) { return Elementwise.leakyRelu(this, alpha); }
     public Tensor elu(double alpha) { return Elementwise.elu(this, alpha); }
     public Tensor softplus() { return Elementwise.softplus(this); }

@@ -54,6 +54,19 @@ class ActivationsTest {
     }
 
     @Test
+    void leakyReluDefaultSlopeIsPyTorchsNotTheLectures() {
+        // PyTorch's negative_slope default is 0.01; the lecture's 0.1 must be asked for.
+        assertEquals(0.01, LeakyReLU.DEFAULT_ALPHA, 0);
+        assertEquals(0.01, new LeakyReLU().alpha(), 0);
+        assertEquals(0.1, new LeakyReLU(0.1).alpha(), 0);
+        Tensor x = Tensor.of(-2.0, 3.0);
+        assertArrayEquals(new double[] {-0.02, 3}, new LeakyReLU().call(x).toDoubleArray(), 1e-15);
+        assertArrayEquals(new double[] {-0.02, 3}, x.leakyRelu().toDoubleArray(), 1e-15);
+        assertArrayEquals(new double[] {-0.2, 3}, new LeakyReLU(0.1).call(x).toDoubleArray(), 1e-15);
+        assertEquals("LeakyReLU(alpha=0.01)", new LeakyReLU().toString());
+    }
+
+    @Test
     void geluUsesTheExactNormalCdf() {
         // Φ(x) at a few points from tables: Φ(1) = 0.8413447460685429, Φ(−0.5) = 0.3085375387259869.
         Tensor x = Tensor.of(1.0, -0.5, 0.0);
