@@ -8,7 +8,8 @@ public final class CourseExamples {
     private CourseExamples() {}
 
     public static List<CourseExample> all() {
-        return List.of(new ManualBackprop(), new StepSize(), new Symmetry(), new ExplodingGradients());
+        return List.of(new ManualBackprop(), new StepSize(), new Symmetry(), new ExplodingGradients(),
+                new CurveFitting(), new UniversalApproximation());
     }
 
     public static Optional<CourseExample> find(String name) {
