@@ -32,7 +32,7 @@ class CourseExamplesTest {
         return new Outcome(v, bytes.toString(StandardCharsets.UTF_8));
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @MethodSource("names")
     void theClaimHolds(String name) {
         Outcome o = run(name);
