@@ -10,10 +10,11 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The {@code jgrad} command line: {@code train}, {@code eval}, {@code info}. {@link #run} returns the
- * exit status instead of exiting, so tests drive it in-process with their own streams: 0 on success,
- * 2 for a usage error (one line saying what is wrong, then the usage), 1 when the data or a file is
- * unusable (the reader's message; the stack trace only with {@code --debug}).
+ * The {@code jgrad} command line: {@code train}, {@code eval}, {@code info}, {@code example}. {@link #run}
+ * returns the exit status instead of exiting, so tests drive it in-process with their own streams: 0 on
+ * success, 2 for a usage error (one line saying what is wrong, then the usage), 1 when the data or a
+ * file is unusable (the reader's message; the stack trace only with {@code --debug}) or when an
+ * example's claim does not hold.
  */
 public final class Cli {
     static final int OK = 0, FAILED = 1, USAGE = 2;
@@ -23,6 +24,7 @@ public final class Cli {
               jgrad train [options]            train a classifier, print one line per epoch and the test accuracy
               jgrad eval --model FILE [options] rebuild a saved model and report its accuracy
               jgrad info FILE                   architecture, parameter count and tensors of a saved model
+              jgrad example [NAME]              list the course's demonstrations, or run one and check its claim
               jgrad help [command]              this text, or a command's options
             """;
 
@@ -53,15 +55,17 @@ public final class Cli {
                 out.flush();
                 return OK;
             }
+            int status = OK;
             switch (command) {
                 case "train" -> new TrainCommand(out, err, terminal).run(rest);
                 case "eval" -> new EvalCommand(out).run(rest);
                 case "info" -> new InfoCommand(out).run(rest);
+                case "example" -> status = new ExampleCommand(out, err).run(rest);
                 case "help", "-h", "--help" -> out.print(help(rest.isEmpty() ? null : rest.getFirst()));
                 default -> throw new UsageException("unknown command '" + command + "'");
             }
             out.flush();
-            return OK;
+            return status;
         } catch (UsageException e) {
             out.flush();
             err.println("jgrad: " + e.getMessage());
@@ -94,7 +98,7 @@ public final class Cli {
     }
 
     private static boolean isCommand(String command) {
-        return command.equals("train") || command.equals("eval") || command.equals("info");
+        return command.equals("train") || command.equals("eval") || command.equals("info") || command.equals("example");
     }
 
     static String help(String command) {
@@ -102,6 +106,7 @@ public final class Cli {
             case "train" -> TrainCommand.USAGE_TEXT;
             case "eval" -> EvalCommand.USAGE_TEXT;
             case "info" -> InfoCommand.USAGE_TEXT;
+            case "example" -> ExampleCommand.usageText();
             default -> USAGE_TEXT;
         };
     }
