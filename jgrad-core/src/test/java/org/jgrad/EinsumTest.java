@@ -244,6 +244,32 @@ class EinsumTest {
         Tensor dm = Autograd.grad(Tensor.einsum("ii->i", m), List.of(m), gd, false, false).get(0);
         // "ii->i" backward: g placed on the diagonal, i.e. einsum("i,ij->ij", g, I).
         assertClose(Tensor.einsum("i,ij->ij", gd, Tensor.eye(DType.FLOAT64, 4)), dm, 0, "d diag / dm");
+
+        // The other rows of the table in docs/autograd.md, section 6.
+        Tensor u = Tensor.randn(gen, 4).to(DType.FLOAT64).requiresGrad(true);
+        Tensor v = Tensor.randn(gen, 4).to(DType.FLOAT64).requiresGrad(true);
+        Tensor g0 = Tensor.scalar(DType.FLOAT64, 1.7);
+        List<Tensor> dot = Autograd.grad(Tensor.einsum("i,i->", u, v), List.of(u, v), g0, false, false);
+        assertClose(Tensor.einsum(",i->i", g0, v), dot.get(0), 1e-12, "dot: du");
+        assertClose(Tensor.einsum(",i->i", g0, u), dot.get(1), 1e-12, "dot: dv");
+
+        Tensor x = Tensor.randn(gen, 3).to(DType.FLOAT64).requiresGrad(true);
+        Tensor y = Tensor.randn(gen, 4).to(DType.FLOAT64).requiresGrad(true);
+        List<Tensor> bil = Autograd.grad(Tensor.einsum("i,ij,j->", x, a, y), List.of(x, a, y), g0, false, false);
+        assertClose(Tensor.einsum(",ij,j->i", g0, a, y), bil.get(0), 1e-12, "bilinear: dx");
+        assertClose(Tensor.einsum(",i,j->ij", g0, x, y), bil.get(1), 1e-12, "bilinear: dA");
+        assertClose(Tensor.einsum(",i,ij->j", g0, x, a), bil.get(2), 1e-12, "bilinear: dy");
+
+        Tensor q = Tensor.randn(gen, 2, 2, 3, 4).to(DType.FLOAT64).requiresGrad(true);
+        Tensor k = Tensor.randn(gen, 2, 2, 5, 4).to(DType.FLOAT64).requiresGrad(true);
+        Tensor gs = Tensor.randn(gen, 2, 2, 3, 5).to(DType.FLOAT64);
+        List<Tensor> att = Autograd.grad(Tensor.einsum("bhqd,bhkd->bhqk", q, k), List.of(q, k), gs, false, false);
+        assertClose(Tensor.einsum("bhqk,bhkd->bhqd", gs, k), att.get(0), 1e-12, "attention: dQ");
+        assertClose(Tensor.einsum("bhqk,bhqd->bhkd", gs, q), att.get(1), 1e-12, "attention: dK");
+
+        Tensor gj = Tensor.randn(gen, 4).to(DType.FLOAT64);
+        Tensor dsum = Autograd.grad(Tensor.einsum("ij->j", a), List.of(a), gj, false, false).get(0);
+        assertClose(Tensor.einsum("j,i->ij", gj, Tensor.ones(DType.FLOAT64, 3)), dsum, 0, "column sums: da");
     }
 
     // ------------------------------------------------------------ errors
