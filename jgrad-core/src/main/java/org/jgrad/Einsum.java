@@ -32,7 +32,9 @@ final class Einsum {
     static Tensor einsum(String equation, Tensor... operands) {
         Objects.requireNonNull(equation, "einsum: equation is null");
         Objects.requireNonNull(operands, "einsum: operands is null");
-        for (int i = 0; i < operands.length; i++) Objects.requireNonNull(operands[i], "einsum: operand " + i + " is null");
+        for (int i = 0; i < operands.length; i++) {
+            if (operands[i] == null) throw new NullPointerException("einsum: operand " + i + " is null");
+        }
         if (operands.length == 0) {
             throw new IllegalArgumentException("einsum: no operands were given for \"" + equation + "\" (at least one is needed)");
         }
@@ -135,7 +137,7 @@ final class Einsum {
                         + "\" (subscripts are letters a-z and A-Z, and at most one '...')");
             }
         }
-        return out.stream().mapToInt(Integer::intValue).toArray();
+        return concat(out);
     }
 
     /** The term's labels with "..." replaced by its own ellipsis dims, the rightmost of the widest ellipsis. */
@@ -181,7 +183,7 @@ final class Einsum {
         List<Integer> out = new ArrayList<>();
         for (int e = 0; e < ellipsisDims; e++) out.add(ELLIPSIS + e);
         for (int c = 0; c < count.length; c++) if (count[c] == 1) out.add(c);
-        return out.stream().mapToInt(Integer::intValue).toArray();
+        return concat(out);
     }
 
     private static String name(int label) {
@@ -335,7 +337,12 @@ final class Einsum {
 
     @SafeVarargs
     private static int[] concat(List<Integer>... parts) {
-        return Arrays.stream(parts).flatMap(List::stream).mapToInt(Integer::intValue).toArray();
+        int n = 0;
+        for (List<Integer> p : parts) n += p.size();
+        int[] out = new int[n];
+        int k = 0;
+        for (List<Integer> p : parts) for (int l : p) out[k++] = l;
+        return out;
     }
 
     private static int indexOf(int[] labels, int l) {
