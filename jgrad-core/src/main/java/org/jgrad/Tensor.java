@@ -767,6 +767,36 @@ public final class Tensor {
      * to a matrix and the added dimension removed afterwards, leading (batch) dimensions broadcast.
      */
     public Tensor matmul(Tensor other) { return LinearAlgebra.matmul(this, other); }
+    /**
+     * Einstein summation, with NumPy's and PyTorch's rules: each operand's dimensions are named by
+     * letters ({@code a-z}, {@code A-Z}), and the result is the sum, over every label that is not in
+     * the output, of the product of the operands' matching elements.
+     *
+     * <pre>{@code
+     * Tensor.einsum("ij,jk->ik", a, b)        // a.matmul(b), computed as exactly that
+     * Tensor.einsum("bij,bjk->bik", a, b)     // batched matmul
+     * Tensor.einsum("...ij,...jk->...ik", a, b) // '...' names broadcast batch dimensions
+     * Tensor.einsum("ii->", a)                // trace: a repeated label takes the diagonal
+     * Tensor.einsum("ii->i", a)               // the diagonal itself
+     * Tensor.einsum("i,ij,j->", x, A, y)      // the bilinear form xᵀAy
+     * Tensor.einsum("ij,jk", a, b)            // implicit output: the labels used once, sorted ("ik")
+     * }</pre>
+     *
+     * <p>Without {@code ->} the output is the ellipsis dimensions followed by the labels that appear
+     * exactly once, in alphabetical order. A label of size 1 broadcasts against the same label of
+     * another size; ellipsis dimensions broadcast right-aligned and are summed when the output has no
+     * {@code ...}. Spaces are ignored.
+     *
+     * <p>einsum is a composite: the operands are contracted left to right, each pair as one (batched)
+     * {@code matmul}, with permute, reshape, slice (for diagonals), sum and mul around it. So its
+     * gradient is that of those ops, which works out to the same contraction with the indices swapped
+     * (for {@code "ij,jk->ik"}: ∂a = einsum("ik,jk->ij", g, b)), and it is differentiable again.
+     *
+     * @throws IllegalArgumentException for a malformed equation (an invalid character, subscripts for a
+     *     different number of operands, an output label in no operand or repeated), subscripts that do
+     *     not fit an operand's rank, or a label whose sizes disagree (neither being 1)
+     */
+    public static Tensor einsum(String equation, Tensor... operands) { return Einsum.einsum(equation, operands); }
     /** Inverse of a square matrix (or of each matrix in a batch). */
     public Tensor inverse() { return LinearAlgebra.inverse(this); }
     /** Lower-triangular L with L·Lᵀ = this, for a symmetric positive-definite matrix (or batch). */
