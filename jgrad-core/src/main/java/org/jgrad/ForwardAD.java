@@ -42,14 +42,26 @@ public final class ForwardAD {
         boolean inRule; // a rule's own ops compute tangents only, never tangents of tangents
     }
 
+    /** A tensor's tangent in one dual level: one field on Tensor, null for nearly every tensor. */
+    record Tangent(Tensor value, long level) {}
+
     private static final ThreadLocal<State> STATE = ThreadLocal.withInitial(State::new);
+    /** Dual levels open on any thread: while there are none, ops skip forward mode after one read. */
+    private static final java.util.concurrent.atomic.AtomicInteger OPEN = new java.util.concurrent.atomic.AtomicInteger();
 
     /** Opens a dual level on this thread until the scope closes; nested levels hide the outer level's tangents. */
     public static Autograd.Scope dualLevel() {
         State s = STATE.get();
         long previous = s.level;
         s.level = ++s.lastLevel;
-        return () -> s.level = previous;
+        OPEN.incrementAndGet();
+        boolean[] closed = {false};
+        return () -> {
+            if (closed[0]) return;
+            closed[0] = true;
+            s.level = previous;
+            OPEN.decrementAndGet();
+        };
     }
 
     /** Whether a dual level is open on this thread. */
@@ -77,8 +89,7 @@ public final class ForwardAD {
                     + " but the primal has shape " + Shapes.str(primal.shape) + "; expected the same shape");
         }
         Tensor dual = primal.detach();
-        dual.tangent = tangent.to(primal.dtype());
-        dual.tangentLevel = s.level;
+        dual.tangent = new Tangent(tangent.to(primal.dtype()), s.level);
         return dual;
     }
 
@@ -89,7 +100,7 @@ public final class ForwardAD {
     }
 
     private static Tensor live(Tensor t, State s) {
-        return t != null && t.tangent != null && t.tangentLevel == s.level && s.level != 0 ? t.tangent : null;
+        return t != null && t.tangent != null && t.tangent.level() == s.level && s.level != 0 ? t.tangent.value() : null;
     }
 
     /**
@@ -97,6 +108,7 @@ public final class ForwardAD {
      * tangent computed by {@code rule}, or throws if the op has none.
      */
     static void propagate(String op, Tensor out, Tensor[] inputs, Rule rule) {
+        if (OPEN.get() == 0) return;
         State s = STATE.get();
         if (s.level == 0 || s.inRule) return;
         Tensor[] tangents = null;
@@ -133,8 +145,7 @@ public final class ForwardAD {
             }
         }
         if (t.dtype() != out.dtype() && out.dtype().isFloatingPoint()) t = t.to(out.dtype());
-        out.tangent = t;
-        out.tangentLevel = s.level;
+        out.tangent = new Tangent(t, s.level);
     }
 
     private static String firstTangentShape(Tensor[] inputs, Tensor[] tangents) {

@@ -27,9 +27,8 @@ public final class Tensor {
     private Tensor grad;
     /** The op that produced this tensor; null for leaves (tensors created by the user). */
     Node gradFn;
-    /** Forward mode: this tensor's tangent and the dual level it belongs to (see {@link ForwardAD}). */
-    Tensor tangent;
-    long tangentLevel;
+    /** Forward mode: this tensor's tangent and the dual level it belongs to (see {@link ForwardAD}); usually null. */
+    ForwardAD.Tangent tangent;
 
     Tensor(Storage storage, int[] shape, int[] strides, int offset) {
         this.storage = storage;
