@@ -368,6 +368,7 @@ final class Elementwise {
 
     static Tensor inPlace(String name, Tensor self, BinaryOp op, Tensor other) {
         self.checkInPlaceAllowed(name);
+        ForwardAD.refuseInPlace(name, self, other);
         int[] shape = Shapes.broadcast(name, self.shape, other.shape);
         if (!Arrays.equals(shape, self.shape)) {
             throw new IllegalArgumentException(name + ": the result of shape " + Shapes.str(shape)
@@ -416,6 +417,7 @@ final class Elementwise {
     /** self += alpha·other: straight into self's storage when both are contiguous with one shape and dtype. */
     static Tensor addScaledInPlace(Tensor self, Tensor other, double alpha) {
         self.checkInPlaceAllowed("addInPlace");
+        ForwardAD.refuseInPlace("addInPlace", self, other);
         DType dt = self.dtype();
         if (!dt.isFloatingPoint() || !sameLayout(self, other)) return inPlace("addInPlace", self, BinaryOp.ADD, other.mul(alpha));
         TypedKernels.axpy(alpha, other.storage, other.offset, self.storage, self.offset, self.numel());
@@ -425,6 +427,7 @@ final class Elementwise {
 
     static Tensor copyInPlace(Tensor self, Tensor src) {
         self.checkInPlaceAllowed("copyInPlace");
+        ForwardAD.refuseInPlace("copyInPlace", self, src);
         int[] shape = Shapes.broadcast("copyInPlace", self.shape, src.shape);
         if (!Arrays.equals(shape, self.shape)) {
             throw new IllegalArgumentException("copyInPlace: a source of shape " + Shapes.str(src.shape)

@@ -148,6 +148,21 @@ public final class ForwardAD {
         out.tangent = new Tangent(t, s.level);
     }
 
+    /**
+     * In-place ops have no forward-mode rule: the tangent of the changed tensor would silently stay
+     * the old one (or, for a tangent-carrying operand, never arrive), so they refuse tangents.
+     */
+    static void refuseInPlace(String op, Tensor self, Tensor other) {
+        if (OPEN.get() == 0) return;
+        State s = STATE.get();
+        if (live(self, s) != null || live(other, s) != null) {
+            throw new IllegalStateException("jvp: " + op + " changes a tensor in place, and forward mode cannot follow"
+                    + " in-place changes (" + (live(self, s) != null ? "this tensor" : "the operand") + ", of shape "
+                    + Shapes.str(live(self, s) != null ? self.shape : other.shape)
+                    + ", carries a tangent); use the out-of-place op");
+        }
+    }
+
     private static String firstTangentShape(Tensor[] inputs, Tensor[] tangents) {
         for (int i = 0; i < inputs.length; i++) if (tangents[i] != null) return Shapes.str(inputs[i].shape);
         return "?";

@@ -379,6 +379,22 @@ class FunctionalDerivativesTest {
     }
 
     @Test
+    void inPlaceChangesRefuseTangents() {
+        Tensor x = point(18, 3);
+        var e = assertThrows(IllegalStateException.class, () -> Autograd.jvp(t -> {
+            Tensor y = t.mul(2);
+            return y.addInPlace(t); // y's tangent would stay 2v instead of 3v
+        }, x, x));
+        assertTrue(e.getMessage().contains("addInPlace") && e.getMessage().contains("in place"), e.getMessage());
+        e = assertThrows(IllegalStateException.class, () -> Autograd.jvp(t -> Tensor.zeros(DType.FLOAT64, 3).copyInPlace(t), x, x));
+        assertTrue(e.getMessage().contains("copyInPlace"), e.getMessage());
+        // without tangents in-place ops work inside a dual level
+        try (var _ = ForwardAD.dualLevel()) {
+            assertArrayEquals(new double[] {1, 1, 1}, Tensor.zeros(DType.FLOAT64, 3).addInPlace(Tensor.ones(DType.FLOAT64, 3)).toDoubleArray());
+        }
+    }
+
+    @Test
     void tangentsBelongToTheirDualLevel() {
         Tensor x = point(12, 3);
         Tensor y;
