@@ -86,6 +86,136 @@ public final class Autograd {
         return result;
     }
 
+    // ---------------------------------------------------------------- functional derivatives
+
+    /**
+     * The full Jacobian of {@code f} at {@code x}: a tensor of shape {@code f(x).shape ++ x.shape} whose
+     * entry [i..., j...] is ∂f(x)[i...]/∂x[j...]. Reverse mode: one vector-Jacobian product per output
+     * element, through one recorded graph. {@code f} runs once, on a detached copy of x that requires
+     * grad, so x itself need not require grad and is never changed.
+     *
+     * <p>The lecture's example: {@code jacobian(Tensor::sigmoid, x)} is diag(σ(x)·(1 − σ(x))).
+     */
+    public static Tensor jacobian(java.util.function.Function<Tensor, Tensor> f, Tensor x) {
+        Tensor xd = differentiableCopy("jacobian", f, x);
+        Tensor y = call("jacobian", f, xd);
+        DType dtype = resultType(y, x);
+        int ny = y.numel(), nx = x.numel();
+        Tensor jac = Tensor.zeros(dtype, concat(y.shape, x.shape));
+        if (ny == 0 || nx == 0 || !y.requiresGrad()) return jac; // f does not depend on x: J = 0
+        int[] rowStrides = Shapes.contiguousStrides(x.shape);
+        for (int i = 0; i < ny; i++) {
+            Tensor e = Tensor.zeros(y.dtype(), y.shape);
+            e.storage.set(i, 1);
+            Tensor row = grad(y, List.of(xd), e, true, false).get(0);
+            Strided.copy(row, Views.as(jac, x.shape, rowStrides, i * nx));
+        }
+        return jac;
+    }
+
+    /**
+     * The Hessian of a scalar {@code f} at {@code x}, shape {@code x.shape ++ x.shape}: the gradient is
+     * computed with {@code createGraph} (so it is itself a recorded graph) and differentiated again, one
+     * reverse pass per element of x. Symmetric up to rounding when f is twice continuously differentiable.
+     */
+    public static Tensor hessian(java.util.function.Function<Tensor, Tensor> f, Tensor x) {
+        Tensor xd = differentiableCopy("hessian", f, x);
+        Tensor y = call("hessian", f, xd);
+        if (y.numel() != 1) {
+            throw new IllegalArgumentException("hessian: f(x) must be a scalar (one element), but for x of shape "
+                    + Shapes.str(x.shape) + " it has shape " + Shapes.str(y.shape));
+        }
+        int nx = x.numel();
+        Tensor hess = Tensor.zeros(resultType(y, x), concat(x.shape, x.shape));
+        if (nx == 0 || !y.requiresGrad()) return hess;
+        Tensor g;
+        try (Scope _ = enableGrad()) {
+            g = grad(y, List.of(xd), true).get(0);
+        }
+        if (!g.requiresGrad()) return hess; // the gradient is constant: f is at most linear in x
+        int[] rowStrides = Shapes.contiguousStrides(x.shape);
+        for (int i = 0; i < nx; i++) {
+            Tensor e = Tensor.zeros(g.dtype(), g.shape);
+            e.storage.set(i, 1);
+            Tensor row = grad(g, List.of(xd), e, true, false).get(0);
+            Strided.copy(row, Views.as(hess, x.shape, rowStrides, i * nx));
+        }
+        return hess;
+    }
+
+    /**
+     * The vector-Jacobian product uᵀ·J of {@code f} at {@code x}, a tensor of x's shape: one reverse
+     * pass started from {@code u}, which must have f(x)'s shape.
+     */
+    public static Tensor vjp(java.util.function.Function<Tensor, Tensor> f, Tensor x, Tensor u) {
+        Objects.requireNonNull(u, "vjp: u");
+        Tensor xd = differentiableCopy("vjp", f, x);
+        Tensor y = call("vjp", f, xd);
+        if (!java.util.Arrays.equals(u.shape, y.shape)) {
+            throw new IllegalArgumentException("vjp: u has shape " + Shapes.str(u.shape) + " but f(x) has shape "
+                    + Shapes.str(y.shape) + " (x has shape " + Shapes.str(x.shape) + "); expected u of f(x)'s shape");
+        }
+        if (!y.requiresGrad()) return Tensor.zeros(resultType(y, x), x.shape);
+        return grad(y, List.of(xd), u.detach().to(y.dtype()), false, false).get(0);
+    }
+
+    /**
+     * The Jacobian-vector product J·v of {@code f} at {@code x}, a tensor of f(x)'s shape, by forward
+     * mode ({@link ForwardAD}): f runs once on the dual number x + v·ε, every op carrying its output's
+     * tangent along as it computes, and the tangent of the result is J·v. No graph is recorded and no
+     * backward pass runs, so it costs about one forward pass (a few ops' worth each), whatever the
+     * number of outputs: the cheap direction when x is small and f(x) large. {@code v} must have x's
+     * shape. An op without a forward-mode rule throws an IllegalStateException naming it.
+     */
+    public static Tensor jvp(java.util.function.Function<Tensor, Tensor> f, Tensor x, Tensor v) {
+        Objects.requireNonNull(f, "jvp: f");
+        Objects.requireNonNull(x, "jvp: x");
+        Objects.requireNonNull(v, "jvp: v");
+        if (!x.dtype().isFloatingPoint()) {
+            throw new IllegalArgumentException("jvp: x must be floating point, got " + x.dtype());
+        }
+        if (!java.util.Arrays.equals(v.shape, x.shape)) {
+            throw new IllegalArgumentException("jvp: v has shape " + Shapes.str(v.shape) + " but x has shape "
+                    + Shapes.str(x.shape) + "; expected v of x's shape");
+        }
+        try (Scope _ = noGrad(); Scope _ = ForwardAD.dualLevel()) {
+            Tensor y = f.apply(ForwardAD.makeDual(x.detach(), v.detach()));
+            if (y == null) throw new IllegalArgumentException("jvp: f returned null");
+            Tensor t = ForwardAD.tangent(y);
+            if (t == null) return Tensor.zeros(resultType(y, x), y.shape); // f does not depend on x
+            return t.detach();
+        }
+    }
+
+    private static Tensor differentiableCopy(String caller, java.util.function.Function<Tensor, Tensor> f, Tensor x) {
+        Objects.requireNonNull(f, caller + ": f");
+        Objects.requireNonNull(x, caller + ": x");
+        if (!x.dtype().isFloatingPoint()) {
+            throw new IllegalArgumentException(caller + ": x must be floating point, got " + x.dtype()
+                    + " (shape " + Shapes.str(x.shape) + ")");
+        }
+        return x.detach().rawClone().requiresGrad(true);
+    }
+
+    private static Tensor call(String caller, java.util.function.Function<Tensor, Tensor> f, Tensor xd) {
+        Tensor y;
+        try (Scope _ = enableGrad()) {
+            y = f.apply(xd);
+        }
+        if (y == null) throw new IllegalArgumentException(caller + ": f returned null");
+        return y;
+    }
+
+    private static DType resultType(Tensor y, Tensor x) {
+        return y.dtype().isFloatingPoint() ? y.dtype() : x.dtype();
+    }
+
+    private static int[] concat(int[] a, int[] b) {
+        int[] s = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, s, a.length, b.length);
+        return s;
+    }
+
     /** Whether g is already in result: a scan for the usual few inputs, else the map of all returned so far. */
     private static boolean returnedBefore(Tensor g, List<Tensor> result, Map<Tensor, Boolean> seen) {
         if (seen == null) {

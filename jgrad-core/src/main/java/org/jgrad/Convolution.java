@@ -62,7 +62,9 @@ final class Convolution {
         return Tensor.record("conv2d", out, inputs, new Tensor[] {x, w}, (n, g) -> grads(count,
                 n.needsGrad(0) ? backwardInput("conv2dBackwardInput", geo, g, n.saved(1), null) : null,
                 n.needsGrad(1) ? backwardWeight(geo, n.saved(0), g) : null,
-                count > 2 && n.needsGrad(2) ? biasGrad(g) : null));
+                count > 2 && n.needsGrad(2) ? biasGrad(g) : null),
+                // F is bilinear: (F(x, w) + b)˙ = F(ẋ, w) + F(x, ẇ) + ḃ.
+                tn -> forward(geo, tn[0], w, count > 2 ? tn[2] : null).add(forward(geo, x, tn[1], null)));
     }
 
     /** B_in(gy, w): the gradient of F with respect to its input; convTranspose2d is this op. */
@@ -76,7 +78,8 @@ final class Convolution {
         return Tensor.record(op, out, inputs, new Tensor[] {gy, w}, (n, g) -> grads(count,
                 n.needsGrad(0) ? forward(geo, g, n.saved(1), null) : null,
                 n.needsGrad(1) ? backwardWeight(geo, g, n.saved(0)) : null,
-                count > 2 && n.needsGrad(2) ? biasGrad(g) : null));
+                count > 2 && n.needsGrad(2) ? biasGrad(g) : null),
+                tn -> backwardInput(op, geo, tn[0], w, count > 2 ? tn[2] : null).add(backwardInput(op, geo, gy, tn[1], null)));
     }
 
     /** B_w(x, gy): the gradient of F with respect to its weight. */
@@ -86,7 +89,8 @@ final class Convolution {
         // ⟨B_w(x, y), v⟩ = ⟨y, F(x, v)⟩ = ⟨x, B_in(y, v)⟩.
         return Tensor.record("conv2dBackwardWeight", out, new Tensor[] {x, gy}, new Tensor[] {x, gy}, (n, g) -> new Tensor[] {
             n.needsGrad(0) ? backwardInput("conv2dBackwardInput", geo, n.saved(1), g, null) : null,
-            n.needsGrad(1) ? forward(geo, n.saved(0), g, null) : null});
+            n.needsGrad(1) ? forward(geo, n.saved(0), g, null) : null},
+            tn -> backwardWeight(geo, tn[0], gy).add(backwardWeight(geo, x, tn[1])));
     }
 
     private static Tensor biasGrad(Tensor g) {

@@ -76,7 +76,8 @@ final class Elementwise {
         Tensor out = binaryRaw("add", BinaryOp.ADD, a, b, arithmeticType(a, b));
         return Tensor.record("add", out, inputs(a, b), Tensor.NONE, (n, g) -> new Tensor[] {
             n.needsGrad(0) ? g.sumToShape(n.inputShape(0)) : null,
-            n.needsGrad(1) ? g.sumToShape(n.inputShape(1)) : null});
+            n.needsGrad(1) ? g.sumToShape(n.inputShape(1)) : null},
+            t -> t[0].add(t[1]));
     }
 
     /** A primitive rather than add(neg(b)): one pass over the data instead of two, in every loss and update. */
@@ -84,7 +85,8 @@ final class Elementwise {
         Tensor out = binaryRaw("sub", BinaryOp.SUB, a, b, arithmeticType(a, b));
         return Tensor.record("sub", out, inputs(a, b), Tensor.NONE, (n, g) -> new Tensor[] {
             n.needsGrad(0) ? g.sumToShape(n.inputShape(0)) : null,
-            n.needsGrad(1) ? g.neg().sumToShape(n.inputShape(1)) : null});
+            n.needsGrad(1) ? g.neg().sumToShape(n.inputShape(1)) : null},
+            t -> t[0].sub(t[1]));
     }
 
     static Tensor mul(Tensor a, Tensor b) {
@@ -92,7 +94,8 @@ final class Elementwise {
         return Tensor.record("mul", out, inputs(a, b), inputs(a, b),
                 (n, g) -> new Tensor[] {
                     n.needsGrad(0) ? g.mul(n.saved(1)).sumToShape(n.inputShape(0)) : null,
-                    n.needsGrad(1) ? g.mul(n.saved(0)).sumToShape(n.inputShape(1)) : null});
+                    n.needsGrad(1) ? g.mul(n.saved(0)).sumToShape(n.inputShape(1)) : null},
+                t -> t[0].mul(b).add(a.mul(t[1])));
     }
 
     static Tensor div(Tensor a, Tensor b) {
@@ -104,31 +107,34 @@ final class Elementwise {
                         n.needsGrad(0) ? g.div(b0).sumToShape(n.inputShape(0)) : null,
                         // d(a/b)/db = −a/b²
                         n.needsGrad(1) ? g.mul(a0).div(b0.mul(b0)).neg().sumToShape(n.inputShape(1)) : null};
-                });
+                },
+                t -> t[0].div(b).sub(t[1].mul(a).div(b.mul(b))));
     }
 
     static Tensor neg(Tensor x) {
         Tensor out = unaryRaw("neg", UnaryOp.NEG, x, 0, 0);
-        return Tensor.record("neg", out, inputs(x), Tensor.NONE, (n, g) -> new Tensor[] {g.neg()});
+        return Tensor.record("neg", out, inputs(x), Tensor.NONE, (n, g) -> new Tensor[] {g.neg()}, t -> t[0].neg());
     }
 
     /** p·x + q with scalars: add, sub and mul by a number. */
     static Tensor affine(String name, Tensor x, double p, double q) {
         Tensor out = unaryRaw(name, UnaryOp.AFFINE, x, p, q);
-        return Tensor.record(name, out, inputs(x), Tensor.NONE, (n, g) -> new Tensor[] {p == 1 ? g : g.mul(p)});
+        return Tensor.record(name, out, inputs(x), Tensor.NONE, (n, g) -> new Tensor[] {p == 1 ? g : g.mul(p)},
+                t -> p == 1 ? t[0] : t[0].mul(p));
     }
 
     /** x / c, a true division: x·(1/c) rounds twice and can differ in the last bit. */
     static Tensor divScalar(Tensor x, double c) {
         Tensor out = unaryRaw("div", UnaryOp.DIV_SCALAR, x, c, 0);
-        return Tensor.record("div", out, inputs(x), Tensor.NONE, (n, g) -> new Tensor[] {g.div(c)});
+        return Tensor.record("div", out, inputs(x), Tensor.NONE, (n, g) -> new Tensor[] {g.div(c)}, t -> t[0].div(c));
     }
 
     static Tensor pow(Tensor x, double p) {
         Tensor out = unaryRaw("pow", UnaryOp.POW, x, p, 0);
         // d xᵖ/dx = p·x^(p−1)
         return Tensor.record("pow", out, inputs(x), inputs(x),
-                (n, g) -> new Tensor[] {p == 0 ? g.mul(0) : g.mul(n.saved(0).pow(p - 1).mul(p))});
+                (n, g) -> new Tensor[] {p == 0 ? g.mul(0) : g.mul(n.saved(0).pow(p - 1).mul(p))},
+                t -> p == 0 ? t[0].mul(0) : t[0].mul(x.pow(p - 1).mul(p)));
     }
 
     static Tensor pow(Tensor a, Tensor b) {
@@ -141,31 +147,37 @@ final class Elementwise {
                         // d aᵇ/db = aᵇ·ln a; where a = 0 the limit (for b > 0) is 0, not 0·(−∞).
                         n.needsGrad(1) ? g.mul(Tensor.where(a0.eq(0), Tensor.zerosLike(y), y.mul(a0.log())))
                                 .sumToShape(n.inputShape(1)) : null};
-                });
+                },
+                t -> t[0].mul(b).mul(a.pow(b.sub(1)))
+                        .add(t[1].mul(Tensor.where(a.eq(0), Tensor.zerosLike(out), out.mul(a.log())))));
     }
 
     // ------------------------------------------------------------ unary math
 
     static Tensor exp(Tensor x) {
         Tensor out = unaryRaw("exp", UnaryOp.EXP, x, 0, 0);
-        return Tensor.record("exp", out, inputs(x), inputs(out), (n, g) -> new Tensor[] {g.mul(n.saved(0))});
+        return Tensor.record("exp", out, inputs(x), inputs(out), (n, g) -> new Tensor[] {g.mul(n.saved(0))},
+                t -> t[0].mul(out));
     }
 
     static Tensor log(Tensor x) {
         Tensor out = unaryRaw("log", UnaryOp.LOG, x, 0, 0);
-        return Tensor.record("log", out, inputs(x), inputs(x), (n, g) -> new Tensor[] {g.div(n.saved(0))});
+        return Tensor.record("log", out, inputs(x), inputs(x), (n, g) -> new Tensor[] {g.div(n.saved(0))},
+                t -> t[0].div(x));
     }
 
     /** A primitive: log(1 + x) as a composite loses every digit of x below the ulp of 1. */
     static Tensor log1p(Tensor x) {
         Tensor out = unaryRaw("log1p", UnaryOp.LOG1P, x, 0, 0);
-        return Tensor.record("log1p", out, inputs(x), inputs(x), (n, g) -> new Tensor[] {g.div(n.saved(0).add(1))});
+        return Tensor.record("log1p", out, inputs(x), inputs(x), (n, g) -> new Tensor[] {g.div(n.saved(0).add(1))},
+                t -> t[0].div(x.add(1)));
     }
 
     /** A primitive: exact (IEEE) where pow(x, 0.5) is not, and its derivative reads only the saved output. */
     static Tensor sqrt(Tensor x) {
         Tensor out = unaryRaw("sqrt", UnaryOp.SQRT, x, 0, 0);
-        return Tensor.record("sqrt", out, inputs(x), inputs(out), (n, g) -> new Tensor[] {g.div(n.saved(0).mul(2))});
+        return Tensor.record("sqrt", out, inputs(x), inputs(out), (n, g) -> new Tensor[] {g.div(n.saved(0).mul(2))},
+                t -> t[0].div(out.mul(2)));
     }
 
     /** A composite: x·sign(x), whose derivative sign(x) takes the subgradient 0 at 0, as PyTorch does. */
@@ -175,17 +187,19 @@ final class Elementwise {
 
     static Tensor sign(Tensor x) {
         Tensor out = unaryRaw("sign", UnaryOp.SIGN, x, 0, 0);
-        return Tensor.record("sign", out, inputs(x), Tensor.NONE, (n, g) -> new Tensor[] {g.mul(0)});
+        return Tensor.record("sign", out, inputs(x), Tensor.NONE, (n, g) -> new Tensor[] {g.mul(0)}, t -> t[0].mul(0));
     }
 
     static Tensor sin(Tensor x) {
         Tensor out = unaryRaw("sin", UnaryOp.SIN, x, 0, 0);
-        return Tensor.record("sin", out, inputs(x), inputs(x), (n, g) -> new Tensor[] {g.mul(n.saved(0).cos())});
+        return Tensor.record("sin", out, inputs(x), inputs(x), (n, g) -> new Tensor[] {g.mul(n.saved(0).cos())},
+                t -> t[0].mul(x.cos()));
     }
 
     static Tensor cos(Tensor x) {
         Tensor out = unaryRaw("cos", UnaryOp.COS, x, 0, 0);
-        return Tensor.record("cos", out, inputs(x), inputs(x), (n, g) -> new Tensor[] {g.mul(n.saved(0).sin()).neg()});
+        return Tensor.record("cos", out, inputs(x), inputs(x), (n, g) -> new Tensor[] {g.mul(n.saved(0).sin()).neg()},
+                t -> t[0].mul(x.sin()).neg());
     }
 
     /**
@@ -199,7 +213,8 @@ final class Elementwise {
                 (n, g) -> {
                     Tensor y = n.saved(0);
                     return new Tensor[] {g.mul(y.mul(y).neg().add(1))};
-                });
+                },
+                t -> t[0].mul(out.mul(out).neg().add(1)));
     }
 
     /**
@@ -213,7 +228,8 @@ final class Elementwise {
                 (n, g) -> {
                     Tensor y = n.saved(0);
                     return new Tensor[] {g.mul(y.mul(y.neg().add(1)))};
-                });
+                },
+                t -> t[0].mul(out.mul(out.neg().add(1))));
     }
 
     static Tensor relu(Tensor x) {
@@ -222,7 +238,8 @@ final class Elementwise {
         // Fast form: one fused pass, g where x > 0.
         return Tensor.recordWithFastPath("relu", out, inputs(x), inputs(x),
                 (n, g) -> new Tensor[] {g.mul(n.saved(0).gt(0))},
-                (n, g) -> new Tensor[] {binaryRaw("relu backward", BinaryOp.RELU_GRAD, g, n.saved(0), g.dtype())});
+                (n, g) -> new Tensor[] {binaryRaw("relu backward", BinaryOp.RELU_GRAD, g, n.saved(0), g.dtype())},
+                t -> t[0].mul(x.gt(0)));
     }
 
     /**
@@ -241,13 +258,15 @@ final class Elementwise {
                 (n, g) -> {
                     Tensor x0 = n.saved(0), y = n.saved(1);
                     return new Tensor[] {g.mul(Tensor.where(x0.gt(0), Tensor.onesLike(y), y.add(alpha)))};
-                });
+                },
+                t -> t[0].mul(Tensor.where(x.gt(0), Tensor.onesLike(out), out.add(alpha))));
     }
 
     /** A primitive: the stable composite relu(x) + log1p(e^−|x|) has the derivative 0 at x = 0, not ½. */
     static Tensor softplus(Tensor x) {
         Tensor out = unaryRaw("softplus", UnaryOp.SOFTPLUS, x, 0, 0);
-        return Tensor.record("softplus", out, inputs(x), inputs(x), (n, g) -> new Tensor[] {g.mul(n.saved(0).sigmoid())});
+        return Tensor.record("softplus", out, inputs(x), inputs(x), (n, g) -> new Tensor[] {g.mul(n.saved(0).sigmoid())},
+                t -> t[0].mul(x.sigmoid()));
     }
 
     /** A primitive: no composite of the others gives it. */
@@ -256,7 +275,7 @@ final class Elementwise {
         return Tensor.record("atan", out, inputs(x), inputs(x), (n, g) -> {
             Tensor x0 = n.saved(0);
             return new Tensor[] {g.div(x0.mul(x0).add(1))};
-        });
+        }, t -> t[0].div(x.mul(x).add(1)));
     }
 
     /** A composite: x / (1 + |x|). */
@@ -272,7 +291,8 @@ final class Elementwise {
     /** Φ(x), the standard normal CDF; its derivative is the density φ. */
     static Tensor normalCdf(Tensor x) {
         Tensor out = unaryRaw("normalCdf", UnaryOp.NORMAL_CDF, x, 0, 0);
-        return Tensor.record("normalCdf", out, inputs(x), inputs(x), (n, g) -> new Tensor[] {g.mul(normalPdf(n.saved(0)))});
+        return Tensor.record("normalCdf", out, inputs(x), inputs(x), (n, g) -> new Tensor[] {g.mul(normalPdf(n.saved(0)))},
+                t -> t[0].mul(normalPdf(x)));
     }
 
     /** φ(x) = e^(−x²/2)/√(2π), composed from ops. */
@@ -288,7 +308,8 @@ final class Elementwise {
                 (n, g) -> {
                     Tensor x0 = n.saved(0);
                     return new Tensor[] {g.mul(x0.ge(min).mul(x0.le(max)))};
-                });
+                },
+                t -> t[0].mul(x.ge(min).mul(x.le(max))));
     }
 
     static Tensor maximum(Tensor a, Tensor b) {
@@ -308,6 +329,9 @@ final class Elementwise {
             return new Tensor[] {
                 n.needsGrad(0) ? g.mul(compare(wins, a0, b0).add(tie)).sumToShape(n.inputShape(0)) : null,
                 n.needsGrad(1) ? g.mul(compare(wins, b0, a0).add(tie)).sumToShape(n.inputShape(1)) : null};
+        }, t -> {
+            Tensor tie = compare(BinaryOp.EQ, a, b).mul(0.5);
+            return t[0].mul(compare(wins, a, b).add(tie)).add(t[1].mul(compare(wins, b, a).add(tie)));
         });
     }
 
@@ -326,7 +350,8 @@ final class Elementwise {
                     return new Tensor[] {
                         n.needsGrad(0) ? g.mul(m).sumToShape(n.inputShape(0)) : null,
                         n.needsGrad(1) ? g.mul(m.neg().add(1)).sumToShape(n.inputShape(1)) : null};
-                });
+                },
+                t -> Tensor.where(mask, t[0], t[1]));
     }
 
     /** 1 where the comparison holds, else 0; not differentiable. */
@@ -343,6 +368,7 @@ final class Elementwise {
 
     static Tensor inPlace(String name, Tensor self, BinaryOp op, Tensor other) {
         self.checkInPlaceAllowed(name);
+        ForwardAD.refuseInPlace(name, self, other);
         int[] shape = Shapes.broadcast(name, self.shape, other.shape);
         if (!Arrays.equals(shape, self.shape)) {
             throw new IllegalArgumentException(name + ": the result of shape " + Shapes.str(shape)
@@ -391,6 +417,7 @@ final class Elementwise {
     /** self += alpha·other: straight into self's storage when both are contiguous with one shape and dtype. */
     static Tensor addScaledInPlace(Tensor self, Tensor other, double alpha) {
         self.checkInPlaceAllowed("addInPlace");
+        ForwardAD.refuseInPlace("addInPlace", self, other);
         DType dt = self.dtype();
         if (!dt.isFloatingPoint() || !sameLayout(self, other)) return inPlace("addInPlace", self, BinaryOp.ADD, other.mul(alpha));
         TypedKernels.axpy(alpha, other.storage, other.offset, self.storage, self.offset, self.numel());
@@ -400,6 +427,7 @@ final class Elementwise {
 
     static Tensor copyInPlace(Tensor self, Tensor src) {
         self.checkInPlaceAllowed("copyInPlace");
+        ForwardAD.refuseInPlace("copyInPlace", self, src);
         int[] shape = Shapes.broadcast("copyInPlace", self.shape, src.shape);
         if (!Arrays.equals(shape, self.shape)) {
             throw new IllegalArgumentException("copyInPlace: a source of shape " + Shapes.str(src.shape)

@@ -193,6 +193,11 @@ final class Fused {
             }
             if (inputCount > 2 && nd.needsGrad(2)) grads[2] = columnSums(gy, n, out).markUnshared();
             return grads;
+        }, dt -> {
+            // ẏ = ẋ·Wᵀ + x·Ẇᵀ + ḃ, masked where the ReLU is off.
+            Tensor ty = dt[0].matmul(weight.t()).add(x.matmul(dt[1].t()));
+            if (inputCount > 2) ty = ty.add(dt[2]);
+            return relu ? ty.mul(y.gt(0)) : ty;
         });
     }
 

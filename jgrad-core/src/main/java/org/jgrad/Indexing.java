@@ -66,7 +66,7 @@ final class Indexing {
                 if (nd.needsGrad(i)) grads[i] = g.slice(d, starts[i], starts[i + 1]).to(dtypes[i]);
             }
             return grads;
-        });
+        }, dt -> cat(java.util.Arrays.asList(dt), d));
     }
 
     static Tensor stack(List<Tensor> tensors, int dim) {
@@ -159,7 +159,8 @@ final class Indexing {
         int[] inShape = t.shape;
         DType dtype = t.dtype();
         return Tensor.record("gather", out, new Tensor[] {t}, new Tensor[] {index},
-                (n, g) -> new Tensor[] {Tensor.zeros(dtype, inShape).scatterAdd(d, n.saved(0), g)});
+                (n, g) -> new Tensor[] {Tensor.zeros(dtype, inShape).scatterAdd(d, n.saved(0), g)},
+                dt -> dt[0].gather(d, index));
     }
 
     static Tensor scatterAdd(Tensor t, int dim, Tensor index, Tensor src) {
@@ -198,7 +199,8 @@ final class Indexing {
         return Tensor.record("scatterAdd", out, new Tensor[] {t, src}, new Tensor[] {index}, (n, g) -> new Tensor[] {
             n.needsGrad(0) ? g.to(tType) : null,
             // Elements of src outside the index's extent were never added: their gradient is 0.
-            n.needsGrad(1) ? padTo(g.gather(d, n.saved(0)), indexShape, srcShape).to(srcType) : null});
+            n.needsGrad(1) ? padTo(g.gather(d, n.saved(0)), indexShape, srcShape).to(srcType) : null},
+            dt -> dt[0].scatterAdd(d, index, dt[1]));
     }
 
     /** Zero-pads g (of {@code from}'s shape) at the end of each dimension up to {@code to}. */
@@ -234,7 +236,8 @@ final class Indexing {
         // Index-add as a scatter-add whose index repeats each position across the other dimensions,
         // so duplicates accumulate and the double backward is a gather (= indexSelect again).
         return Tensor.record("indexSelect", out, new Tensor[] {t}, new Tensor[] {index}, (nd, g) -> new Tensor[] {
-            Tensor.zeros(dtype, inShape).scatterAdd(d, nd.saved(0).reshape(lineShape).expand(g.shape), g)});
+            Tensor.zeros(dtype, inShape).scatterAdd(d, nd.saved(0).reshape(lineShape).expand(g.shape), g)},
+            dt -> dt[0].indexSelect(d, index));
     }
 
     private static Tensor rawSelect(Tensor t, int d, int i) {
@@ -267,7 +270,8 @@ final class Indexing {
             }
         });
         return Tensor.record("maskedFill", out, new Tensor[] {t}, new Tensor[] {mask},
-                (n, g) -> new Tensor[] {g.maskedFill(n.saved(0), 0)});
+                (n, g) -> new Tensor[] {g.maskedFill(n.saved(0), 0)},
+                dt -> dt[0].maskedFill(mask, 0));
     }
 
     static Tensor pad(Tensor t, int[] padding, double value) {
@@ -308,7 +312,8 @@ final class Indexing {
         }
         int[] inverse = new int[padding.length];
         for (int i = 0; i < padding.length; i++) inverse[i] = -padding[i];
-        return Tensor.record("pad", out, new Tensor[] {t}, Tensor.NONE, (n, g) -> new Tensor[] {g.pad(inverse, 0)});
+        return Tensor.record("pad", out, new Tensor[] {t}, Tensor.NONE, (n, g) -> new Tensor[] {g.pad(inverse, 0)},
+                dt -> dt[0].pad(padding, 0));
     }
 
     // ------------------------------------------------------------ sorting
@@ -361,7 +366,8 @@ final class Indexing {
         int[] inShape = t.shape;
         DType dtype = t.dtype();
         Tensor recorded = Tensor.record("sort", values, new Tensor[] {t}, new Tensor[] {indices},
-                (nd, g) -> new Tensor[] {Tensor.zeros(dtype, inShape).scatterAdd(d, nd.saved(0), g)});
+                (nd, g) -> new Tensor[] {Tensor.zeros(dtype, inShape).scatterAdd(d, nd.saved(0), g)},
+                dt -> dt[0].gather(d, indices));
         return new Tensor.ValuesAndIndices(recorded, indices);
     }
 

@@ -72,7 +72,9 @@ final class LinearAlgebra {
         return Tensor.record("matmul", out, new Tensor[] {a, b}, new Tensor[] {a, b}, (nd, g) -> new Tensor[] {
             // dA = g·Bᵀ, dB = Aᵀ·g, summed over the batch dimensions each operand was broadcast along.
             nd.needsGrad(0) ? g.matmul(nd.saved(1).transpose(-1, -2)).sumToShape(nd.inputShape(0)) : null,
-            nd.needsGrad(1) ? nd.saved(0).transpose(-1, -2).matmul(g).sumToShape(nd.inputShape(1)) : null});
+            nd.needsGrad(1) ? nd.saved(0).transpose(-1, -2).matmul(g).sumToShape(nd.inputShape(1)) : null},
+            // The product rule: (A + Ȧε)(B + Ḃε) = AB + (ȦB + AḂ)ε.
+            dt -> dt[0].matmul(b).add(a.matmul(dt[1])));
     }
 
     private static int[] broadcastBatch(int[] a, int[] b, int[] origA, int[] origB) {
@@ -229,7 +231,8 @@ final class LinearAlgebra {
         Tensor out = Tensor.of(inv, x.shape).rawContiguous(dtype);
         // For Y = X⁻¹: dY = −Y·dX·Y, so dX = −Yᵀ·dY·Yᵀ.
         return Tensor.record("inverse", out, new Tensor[] {x}, new Tensor[] {out},
-                (nd, g) -> new Tensor[] {mT(nd.saved(0)).matmul(g).matmul(mT(nd.saved(0))).neg()});
+                (nd, g) -> new Tensor[] {mT(nd.saved(0)).matmul(g).matmul(mT(nd.saved(0))).neg()},
+                dt -> out.matmul(dt[0]).matmul(out).neg());
     }
 
     /**
@@ -320,7 +323,23 @@ final class LinearAlgebra {
         }
         Tensor out = Tensor.of(l, x.shape).rawContiguous(dtype);
         return Tensor.record("cholesky", out, new Tensor[] {x}, new Tensor[] {out},
-                (nd, g) -> new Tensor[] {choleskyBackward(nd.saved(0), g, n)});
+                (nd, g) -> new Tensor[] {choleskyBackward(nd.saved(0), g, n)},
+                dt -> choleskyTangent(out, dt[0], n));
+    }
+
+    /**
+     * The forward-mode rule of cholesky: L̇ = L·Φ(L⁻¹·Ȧ·L⁻ᵀ), Ȧ symmetrized as the backward's
+     * gradient is (only the symmetric part of A is read).
+     */
+    private static Tensor choleskyTangent(Tensor lower, Tensor da, int n) {
+        double[] phi = new double[n * n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j <= i; j++) phi[i * n + j] = i == j ? 0.5 : 1;
+        }
+        Tensor mask = Tensor.of(phi, n, n).rawContiguous(lower.dtype());
+        Tensor lInv = lower.inverse();
+        Tensor sym = da.add(mT(da)).mul(0.5);
+        return lower.matmul(lInv.matmul(sym).matmul(mT(lInv)).mul(mask));
     }
 
     /**

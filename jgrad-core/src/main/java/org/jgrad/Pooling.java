@@ -29,7 +29,8 @@ final class Pooling {
     /** Records out = A·x (or Aᵀ·x when {@code adjoint}) with the other direction as its backward. */
     static Tensor recordLinear(String op, String adjointOp, LinearMap map, Tensor x, Tensor out, boolean adjoint) {
         return Tensor.record(adjoint ? adjointOp : op, out, new Tensor[] {x}, Tensor.NONE,
-                (n, g) -> new Tensor[] {applyLinear(op, adjointOp, map, g, !adjoint)});
+                (n, g) -> new Tensor[] {applyLinear(op, adjointOp, map, g, !adjoint)},
+                dt -> adjoint ? map.adjoint(dt[0]) : map.apply(dt[0])); // linear: the tangent goes through A
     }
 
     private static Tensor applyLinear(String op, String adjointOp, LinearMap map, Tensor x, boolean adjoint) {

@@ -248,7 +248,8 @@ final class Reductions {
         Tensor out = sumRaw(t, reduced).reshape(reducedShape(t.shape, reduced, keepDim)).detach();
         int[] shape = t.shape;
         return Tensor.record("sum", out, new Tensor[] {t}, Tensor.NONE,
-                (n, g) -> new Tensor[] {expandBack(g, shape, reduced)});
+                (n, g) -> new Tensor[] {expandBack(g, shape, reduced)},
+                dt -> sum(dt[0], dims, keepDim));
     }
 
     static Tensor mean(Tensor t, int[] dims, boolean keepDim) {
@@ -317,6 +318,10 @@ final class Reductions {
             Tensor x0 = nd.saved(0), y = nd.saved(1);
             Tensor safe = Tensor.where(y.eq(0), Tensor.onesLike(y), y);
             return new Tensor[] {expandBack(g.div(safe), shape, reduced).mul(x0.sub(x0.mean(rd, true))).div(divisor)};
+        }, dt -> {
+            Tensor y = out.reshape(reducedShape(shape, reduced, true));
+            Tensor safe = Tensor.where(y.eq(0), Tensor.onesLike(y), y);
+            return dev.mul(dt[0]).sum(rd, true).div(divisor).div(safe).reshape(out.shape);
         });
     }
 
@@ -406,8 +411,10 @@ final class Reductions {
         int[] shape = t.shape;
         Tensor out = raw.values().reshape(reducedShape(shape, reduced, keepDim));
         Tensor[] saved = ties == TieRule.FIRST ? new Tensor[] {raw.indices()} : new Tensor[] {t, raw.values()};
+        int[] rd = dimsOf(reduced);
         return Tensor.record(op, out, new Tensor[] {t}, saved,
-                (n, g) -> new Tensor[] {expandBack(g, shape, reduced).mul(tieWeights(n, ties, shape, reduced))});
+                (n, g) -> new Tensor[] {expandBack(g, shape, reduced).mul(tieWeights(n, ties, shape, reduced))},
+                dt -> dt[0].mul(tieWeights(ties, saved, shape, reduced, t.dtype())).sum(rd, true).reshape(out.shape));
     }
 
     /**
@@ -415,8 +422,15 @@ final class Reductions {
      * locally linear, so its second derivative is 0.
      */
     private static Tensor tieWeights(Node n, TieRule ties, int[] shape, boolean[] reduced) {
-        if (ties == TieRule.FIRST) return firstExtreme(n.saved(0), shape, reduced, n.inputDType(0));
-        Tensor tied = n.saved(0).detach().eq(n.saved(1));
+        Tensor[] saved = new Tensor[n.savedCount()];
+        for (int i = 0; i < saved.length; i++) saved[i] = n.saved(i);
+        return tieWeights(ties, saved, shape, reduced, n.inputDType(0));
+    }
+
+    /** As above from what recordExtreme saves: the first indices (FIRST), else the input and the extremes. */
+    private static Tensor tieWeights(TieRule ties, Tensor[] saved, int[] shape, boolean[] reduced, DType dtype) {
+        if (ties == TieRule.FIRST) return firstExtreme(saved[0], shape, reduced, dtype);
+        Tensor tied = saved[0].detach().eq(saved[1]);
         return ties == TieRule.ALL ? tied : tied.div(tied.sum(dimsOf(reduced), true));
     }
 
@@ -485,8 +499,10 @@ final class Reductions {
         Tensor xd = x.detach();
         Tensor e = xd.sub(stableShift("softmax", xd, reduced)).exp();
         Tensor out = e.div(e.sum(rd, true));
+        // softmax's Jacobian is symmetric: the forward-mode rule is its reverse-mode derivative.
         return Tensor.record("softmax", out, new Tensor[] {x}, new Tensor[] {out},
-                (n, g) -> new Tensor[] {softmaxDerivative(n.saved(0), g, rd)});
+                (n, g) -> new Tensor[] {softmaxDerivative(n.saved(0), g, rd)},
+                dt -> softmaxDerivative(out, dt[0], rd));
     }
 
     /**
@@ -509,7 +525,8 @@ final class Reductions {
         }
         return Tensor.recordWithFastPath("softmax", out, new Tensor[] {x}, new Tensor[] {out},
                 (nd, g) -> new Tensor[] {softmaxDerivative(nd.saved(0), g, rd)},
-                (nd, g) -> new Tensor[] {softmaxBackwardRows(nd.saved(0), g, rows, cols)});
+                (nd, g) -> new Tensor[] {softmaxBackwardRows(nd.saved(0), g, rows, cols)},
+                dt -> softmaxDerivative(out, dt[0], rd));
     }
 
     /** The fast form of {@link #softmaxDerivative}: y·(g − Σ g·y) row by row, the dot in double. */
@@ -544,7 +561,8 @@ final class Reductions {
         Tensor z = xd.sub(stableShift("logSoftmax", xd, reduced));
         Tensor out = z.sub(z.exp().sum(rd, true).log());
         return Tensor.record("logSoftmax", out, new Tensor[] {x}, new Tensor[] {out},
-                (n, g) -> new Tensor[] {logSoftmaxDerivative(n.saved(0), g, rd)});
+                (n, g) -> new Tensor[] {logSoftmaxDerivative(n.saved(0), g, rd)},
+                dt -> logSoftmaxTangent(out, dt[0], rd));
     }
 
     /**
@@ -560,7 +578,8 @@ final class Reductions {
         TypedKernels.logSoftmaxRows(xc.storage, xc.offset, out.storage, 0, rows, cols);
         return Tensor.recordWithFastPath("logSoftmax", out, new Tensor[] {x}, new Tensor[] {out},
                 (n, g) -> new Tensor[] {logSoftmaxDerivative(n.saved(0), g, rd)},
-                (n, g) -> new Tensor[] {logSoftmaxBackwardRows(n.saved(0), g, rows, cols)});
+                (n, g) -> new Tensor[] {logSoftmaxBackwardRows(n.saved(0), g, rows, cols)},
+                dt -> logSoftmaxTangent(out, dt[0], rd));
     }
 
     /** The fast form of {@link #logSoftmaxDerivative} over last-dimension rows: one kernel pass. */
@@ -588,6 +607,11 @@ final class Reductions {
         return g.sub(logp.exp().mul(g.sum(rd, true)));
     }
 
+    /** The forward-mode rule of log-softmax: the Jacobian δᵢⱼ − softmaxⱼ applied to a tangent, ẋ − Σ softmax·ẋ. */
+    static Tensor logSoftmaxTangent(Tensor logp, Tensor dx, int[] rd) {
+        return dx.sub(logp.exp().mul(dx).sum(rd, true));
+    }
+
     // ---------------------------------------------------------------- norms
 
     /**
@@ -606,7 +630,8 @@ final class Reductions {
         if (Double.isInfinite(p)) return extreme("norm", x.abs(), reduced, keepDim, p > 0);
         if (p == 0) {
             Tensor nonZero = x.detach().ne(0).sum(rd, keepDim);
-            return Tensor.record("norm", nonZero, new Tensor[] {x}, Tensor.NONE, (n, g) -> new Tensor[] {Tensor.zeros(n.inputDType(0), n.inputShape(0))});
+            return Tensor.record("norm", nonZero, new Tensor[] {x}, Tensor.NONE, (n, g) -> new Tensor[] {Tensor.zeros(n.inputDType(0), n.inputShape(0))},
+                    dt -> Tensor.zerosLike(nonZero));
         }
         Tensor ax = x.detach().abs();
         // ‖x‖ = m·‖x/m‖ with m the largest |x|: |x|ᵖ can then neither overflow nor underflow to 0.
@@ -636,6 +661,13 @@ final class Reductions {
             }
             Tensor scale = p == 2 ? g.div(safe) : g.div(safe.pow(p - 1));
             return new Tensor[] {expandBack(scale, shape, reduced).mul(local)};
+        }, dt -> {
+            Tensor y = out.reshape(reducedShape(shape, reduced, true));
+            Tensor safe = Tensor.where(y.eq(0), Tensor.onesLike(y), y);
+            Tensor local = p == 2 ? x : x.sign().mul(x.abs().pow(p - 1));
+            if (p != 2 && p < 1) local = Tensor.where(x.eq(0), Tensor.zerosLike(x), local);
+            Tensor dot = local.mul(dt[0]).sum(rd, true);
+            return (p == 2 ? dot.div(safe) : dot.div(safe.pow(p - 1))).reshape(out.shape);
         });
     }
 }

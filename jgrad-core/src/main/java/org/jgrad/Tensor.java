@@ -27,6 +27,8 @@ public final class Tensor {
     private Tensor grad;
     /** The op that produced this tensor; null for leaves (tensors created by the user). */
     Node gradFn;
+    /** Forward mode: this tensor's tangent and the dual level it belongs to (see {@link ForwardAD}); usually null. */
+    ForwardAD.Tangent tangent;
 
     Tensor(Storage storage, int[] shape, int[] strides, int offset) {
         this.storage = storage;
@@ -453,7 +455,18 @@ public final class Tensor {
      * after backward, and changing one in place before is detected.
      */
     static Tensor record(String op, Tensor out, Tensor[] inputs, Tensor[] saved, Node.Derivative derivative) {
-        return recordWithFastPath(op, out, inputs, saved, derivative, null);
+        return recordWithFastPath(op, out, inputs, saved, derivative, null, null);
+    }
+
+    /**
+     * As {@link #record(String, Tensor, Tensor[], Tensor[], Node.Derivative)}, with the op's
+     * forward-mode rule: given the tangents of the inputs, the tangent of {@code out} ({@link ForwardAD}).
+     * The rule runs at once, if an input carries a tangent, so it may use the inputs and {@code out}
+     * directly. An op recorded without a rule refuses a tangent.
+     */
+    static Tensor record(String op, Tensor out, Tensor[] inputs, Tensor[] saved, Node.Derivative derivative,
+                         ForwardAD.Rule tangentRule) {
+        return recordWithFastPath(op, out, inputs, saved, derivative, null, tangentRule);
     }
 
     /**
@@ -463,6 +476,13 @@ public final class Tensor {
      */
     static Tensor recordWithFastPath(String op, Tensor out, Tensor[] inputs, Tensor[] saved, Node.Derivative derivative,
                                      Node.Derivative fastDerivative) {
+        return recordWithFastPath(op, out, inputs, saved, derivative, fastDerivative, null);
+    }
+
+    /** As the above, with the op's forward-mode rule (see {@link #record(String, Tensor, Tensor[], Tensor[], Node.Derivative, ForwardAD.Rule)}). */
+    static Tensor recordWithFastPath(String op, Tensor out, Tensor[] inputs, Tensor[] saved, Node.Derivative derivative,
+                                     Node.Derivative fastDerivative, ForwardAD.Rule tangentRule) {
+        ForwardAD.propagate(op, out, inputs, tangentRule);
         if (!Autograd.isGradEnabled()) return out;
         for (Tensor in : inputs) {
             if (in != null && in.requiresGrad) {
@@ -492,7 +512,8 @@ public final class Tensor {
         Tensor out = rawContiguous(dtype);
         if (!dtype.isFloatingPoint()) return out;
         DType from = dtype();
-        return record("to(" + dtype + ")", out, new Tensor[] {this}, NONE, (n, g) -> new Tensor[] {g.to(from)});
+        return record("to(" + dtype + ")", out, new Tensor[] {this}, NONE, (n, g) -> new Tensor[] {g.to(from)},
+                t -> t[0].to(dtype));
     }
 
     /**
@@ -528,12 +549,12 @@ public final class Tensor {
     /** A contiguous tensor with the same values: this if already contiguous, else a copy. */
     public Tensor contiguous() {
         if (isContiguous()) return this;
-        return record("contiguous", rawClone(), new Tensor[] {this}, NONE, (n, g) -> new Tensor[] {g});
+        return record("contiguous", rawClone(), new Tensor[] {this}, NONE, (n, g) -> new Tensor[] {g}, t -> t[0]);
     }
 
     /** A copy with its own storage (differentiable). */
     public Tensor copy() {
-        return record("copy", rawClone(), new Tensor[] {this}, NONE, (n, g) -> new Tensor[] {g});
+        return record("copy", rawClone(), new Tensor[] {this}, NONE, (n, g) -> new Tensor[] {g}, t -> t[0]);
     }
 
     // ---------------------------------------------------------------- views (see Views)

@@ -14,8 +14,9 @@ final class Views {
         return new Tensor(t.storage, shape, strides, offset);
     }
 
-    private static Tensor recordView(String op, Tensor out, Tensor in, Node.Derivative backward) {
-        return Tensor.record(op, out, new Tensor[] {in}, Tensor.NONE, backward);
+    /** Records a movement op; its forward-mode rule is the same movement of the tangent. */
+    private static Tensor recordView(String op, Tensor out, Tensor in, Node.Derivative backward, ForwardAD.Rule tangentRule) {
+        return Tensor.record(op, out, new Tensor[] {in}, Tensor.NONE, backward, tangentRule);
     }
 
     /** Resolves one -1 in a requested shape against numel. */
@@ -88,7 +89,8 @@ final class Views {
                     + " without copying; use reshape (which copies) or call contiguous() first");
         }
         int[] from = t.shape;
-        return recordView("view", as(t, shape, strides, t.offset), t, (n, g) -> new Tensor[] {g.reshape(from)});
+        return recordView("view", as(t, shape, strides, t.offset), t, (n, g) -> new Tensor[] {g.reshape(from)},
+                dt -> dt[0].reshape(shape));
     }
 
     static Tensor reshape(Tensor t, int[] requested) {
@@ -96,7 +98,7 @@ final class Views {
         int[] strides = viewStrides(t, shape);
         int[] from = t.shape;
         Tensor out = strides != null ? as(t, shape, strides, t.offset) : as(t.rawClone(), shape, Shapes.contiguousStrides(shape), 0);
-        return recordView("reshape", out, t, (n, g) -> new Tensor[] {g.reshape(from)});
+        return recordView("reshape", out, t, (n, g) -> new Tensor[] {g.reshape(from)}, dt -> dt[0].reshape(shape));
     }
 
     static Tensor transpose(Tensor t, int dim0, int dim1) {
@@ -108,7 +110,8 @@ final class Views {
         shape[b] = t.shape[a];
         strides[a] = t.strides[b];
         strides[b] = t.strides[a];
-        return recordView("transpose", as(t, shape, strides, t.offset), t, (n, g) -> new Tensor[] {g.transpose(a, b)});
+        return recordView("transpose", as(t, shape, strides, t.offset), t, (n, g) -> new Tensor[] {g.transpose(a, b)},
+                dt -> dt[0].transpose(a, b));
     }
 
     static Tensor permute(Tensor t, int[] dims) {
@@ -130,7 +133,8 @@ final class Views {
         }
         int[] inverse = new int[r];
         for (int i = 0; i < r; i++) inverse[perm[i]] = i;
-        return recordView("permute", as(t, shape, strides, t.offset), t, (n, g) -> new Tensor[] {g.permute(inverse)});
+        return recordView("permute", as(t, shape, strides, t.offset), t, (n, g) -> new Tensor[] {g.permute(inverse)},
+                dt -> dt[0].permute(perm));
     }
 
     static Tensor slice(Tensor t, int dim, int start, int end, int step) {
@@ -151,7 +155,8 @@ final class Views {
         int[] inShape = t.shape;
         DType dtype = t.dtype();
         return recordView("slice", as(t, shape, strides, t.offset + s * t.strides[d]), t,
-                (n, g) -> new Tensor[] {sliceScatter(g, inShape, dtype, d, from, step)});
+                (n, g) -> new Tensor[] {sliceScatter(g, inShape, dtype, d, from, step)},
+                dt -> dt[0].slice(d, from, from + (len - 1) * step + 1, step));
     }
 
     /** Zeros of {@code shape} with g written into the slice (from, step) along dim: slice's backward. */
@@ -163,7 +168,8 @@ final class Views {
         Strided.copy(g, window);
         int len = g.shape[dim];
         return Tensor.record("sliceBackward", out, new Tensor[] {g}, Tensor.NONE,
-                (n, gg) -> new Tensor[] {gg.slice(dim, start, start + (len - 1) * step + 1, step)});
+                (n, gg) -> new Tensor[] {gg.slice(dim, start, start + (len - 1) * step + 1, step)},
+                dt -> sliceScatter(dt[0], shape, dtype, dim, start, step));
     }
 
     static Tensor select(Tensor t, int dim, int index) {
@@ -185,7 +191,8 @@ final class Views {
         int[] inShape = t.shape;
         DType dtype = t.dtype();
         return recordView("select", as(t, shape, strides, t.offset + i * t.strides[d]), t,
-                (n, g) -> new Tensor[] {sliceScatter(g.unsqueeze(d), inShape, dtype, d, i, 1)});
+                (n, g) -> new Tensor[] {sliceScatter(g.unsqueeze(d), inShape, dtype, d, i, 1)},
+                dt -> dt[0].select(d, i));
     }
 
     static Tensor expand(Tensor t, int[] requested) {
@@ -216,7 +223,8 @@ final class Views {
         }
         if (Arrays.equals(shape, t.shape)) return t;
         int[] from = t.shape;
-        return recordView("expand", as(t, shape, strides, t.offset), t, (n, g) -> new Tensor[] {g.sumToShape(from)});
+        return recordView("expand", as(t, shape, strides, t.offset), t, (n, g) -> new Tensor[] {g.sumToShape(from)},
+                dt -> dt[0].expand(shape));
     }
 
     static Tensor squeeze(Tensor t) {
@@ -229,7 +237,8 @@ final class Views {
             strides[j++] = t.strides[k];
         }
         int[] from = t.shape;
-        return recordView("squeeze", as(t, shape, strides, t.offset), t, (nd, g) -> new Tensor[] {g.reshape(from)});
+        return recordView("squeeze", as(t, shape, strides, t.offset), t, (nd, g) -> new Tensor[] {g.reshape(from)},
+                dt -> dt[0].reshape(shape));
     }
 
     static Tensor squeeze(Tensor t, int dim) {
@@ -243,7 +252,8 @@ final class Views {
             strides[j++] = t.strides[k];
         }
         int[] from = t.shape;
-        return recordView("squeeze", as(t, shape, strides, t.offset), t, (n, g) -> new Tensor[] {g.reshape(from)});
+        return recordView("squeeze", as(t, shape, strides, t.offset), t, (n, g) -> new Tensor[] {g.reshape(from)},
+                dt -> dt[0].reshape(shape));
     }
 
     static Tensor unsqueeze(Tensor t, int dim) {
@@ -260,7 +270,8 @@ final class Views {
             }
         }
         int[] from = t.shape;
-        return recordView("unsqueeze", as(t, shape, strides, t.offset), t, (n, g) -> new Tensor[] {g.reshape(from)});
+        return recordView("unsqueeze", as(t, shape, strides, t.offset), t, (n, g) -> new Tensor[] {g.reshape(from)},
+                dt -> dt[0].reshape(shape));
     }
 
     static Tensor flatten(Tensor t, int startDim, int endDim) {

@@ -89,11 +89,12 @@ class DerivativeTableTest {
         m.put("Fused.java", new Computed(2, fused, fused, List.of()));
         // recordView(op, …) passes its literal on to Tensor.record(op, …).
         m.put("Views.java", new Computed(1, Set.of(), Set.of(), List.of()));
-        // to(dtype): "to(" + dtype + ")", recorded only for a floating target; and record's own body,
-        // which passes op on to recordWithFastPath.
+        // to(dtype): "to(" + dtype + ")", recorded only for a floating target; and the bodies of the
+        // three overloads (record, record with a forward-mode rule, recordWithFastPath without one),
+        // which pass op on to the full recordWithFastPath.
         Set<String> to = Arrays.stream(DType.values()).filter(DType::isFloatingPoint)
                 .map(d -> "to(" + d + ")").collect(Collectors.toCollection(TreeSet::new));
-        m.put("Tensor.java", new Computed(2, to, Set.of(), List.of()));
+        m.put("Tensor.java", new Computed(4, to, Set.of(), List.of()));
         // Function.apply records name() of its subclass: see functionNames().
         m.put("Function.java", new Computed(1, Set.of(), Set.of(), List.of()));
         return m;

@@ -16,6 +16,17 @@ class TieRuleTest {
     // ------------------------------------------------------------ the lecture's example
 
     @Test
+    void forwardModeFollowsTheSameRule() {
+        // jvp of max along v at x = [1, 3, 3]: the tied elements' tangents, weighted as backward weights them.
+        Tensor x = Tensor.of(1.0, 3.0, 3.0);
+        Tensor v = Tensor.of(10.0, 2.0, 5.0);
+        assertEquals(2.0, Autograd.jvp(t -> t.max(TieRule.FIRST), x, v).item(), 0);
+        assertEquals(3.5, Autograd.jvp(t -> t.max(TieRule.SPLIT), x, v).item(), 0);
+        assertEquals(7.0, Autograd.jvp(t -> t.max(TieRule.ALL), x, v).item(), 0);
+        assertEquals(3.5, Autograd.jvp(t -> t.max(0, false, TieRule.SPLIT).values(), x, v).item(), 0);
+    }
+
+    @Test
     void lectureExampleOneThreeThree() {
         double[][] expected = {{0, 1, 0}, {0, 0.5, 0.5}, {0, 1, 1}};
         TieRule[] rules = {TieRule.FIRST, TieRule.SPLIT, TieRule.ALL};
