@@ -33,6 +33,12 @@ import java.util.Objects;
  *
  * <p>Forward must return a tensor it created or one of its inputs, not one cached elsewhere (a
  * constant field, say): the recorded node is attached to the returned tensor.
+ *
+ * <p><b>Forward mode.</b> To let a tangent through ({@link ForwardAD}, {@link Autograd#jvp}), also
+ * override {@link #jvp(Context, Tensor...)}, as PyTorch's {@code Function.jvp}: the output's tangent
+ * from the inputs' tangents. For {@code Mul} above, {@code return t[0].mul(b).add(a.mul(t[1]))} with
+ * a and b from {@code ctx.savedTensors()}. Without it, a tangent reaching the op throws
+ * "jvp: op Mul has no forward-mode rule; override Function.jvp"; reverse mode is unaffected.
  */
 public abstract class Function {
 
@@ -49,6 +55,25 @@ public abstract class Function {
      * (see {@link Context#needsInputGrad(int)}).
      */
     protected abstract Tensor[] backward(Context ctx, Tensor gradOutput);
+
+    /**
+     * The op's forward-mode rule (its JVP): the tangent of the output, of its shape, given
+     * {@code tangents}, one per input and shaped like it. An input that carries no tangent gets a
+     * tensor of zeros, as at every other op ({@link ForwardAD}), so the rule can treat all inputs
+     * alike. It runs only if some input carries a tangent, once, right after {@link #forward}
+     * returns, with the same {@code ctx}: {@link Context#savedTensors()} and the values stored with
+     * {@link Context#put} are there (save the inputs, or the output, in forward to use them here).
+     * Its own ops run with forward mode paused. Write it with tensor ops on the saved inputs, as a
+     * differentiable backward, and the tangent is itself differentiable in reverse mode.
+     *
+     * <p>The default throws an IllegalStateException naming the op: a Function without a rule
+     * refuses a tangent rather than dropping it.
+     */
+    protected Tensor jvp(Context ctx, Tensor... tangents) {
+        throw new IllegalStateException("jvp: op " + name() + " has no forward-mode rule; override Function.jvp"
+                + "(Context, Tensor...) in " + getClass().getName() + " to give one, or differentiate it in reverse"
+                + " mode (Autograd.vjp, Autograd.jacobian) instead");
+    }
 
     /** The op name shown in errors, {@link Tensor#gradFnName()} and graph exports; the class name by default. */
     protected String name() {
@@ -98,6 +123,18 @@ public abstract class Function {
             if (grads == null) throw new IllegalStateException(op + ": backward returned null instead of an array of "
                     + inputCount + " gradients (use null elements for inputs that need none)");
             return grads;
+        }, tangents -> {
+            // Runs at once (inside record), before the node exists: the context reads the saved
+            // tensors from this array meanwhile.
+            ctx.saved = saved;
+            Tensor t;
+            try {
+                t = jvp(ctx, tangents.clone());
+            } finally {
+                ctx.saved = null;
+            }
+            if (t == null) throw new IllegalStateException(op + ": jvp returned null instead of the output's tangent");
+            return t;
         });
     }
 
@@ -132,14 +169,14 @@ public abstract class Function {
             saved = tensors.clone();
         }
 
-        /** The tensors given to {@link #saveForBackward(Tensor...)}, in the same order. */
+        /** The tensors given to {@link #saveForBackward(Tensor...)}, in the same order (in forward, jvp and backward). */
         public Tensor[] savedTensors() {
             if (node != null) {
                 Tensor[] out = new Tensor[node.savedCount()];
                 for (int i = 0; i < out.length; i++) out[i] = node.saved(i);
                 return out;
             }
-            if (saved == null) throw new IllegalStateException(op + ": savedTensors() is available in forward and backward only");
+            if (saved == null) throw new IllegalStateException(op + ": savedTensors() is available in forward, jvp and backward only");
             return saved.clone();
         }
 
@@ -152,7 +189,7 @@ public abstract class Function {
             return node != null ? node.needsGrad(i) : needsInputGrad[i];
         }
 
-        /** Stores a non-tensor value (a size, a flag, a constant) for backward. */
+        /** Stores a non-tensor value (a size, a flag, a constant) for jvp and backward. */
         public void put(String key, Object value) {
             values.put(key, value);
         }

@@ -18,7 +18,8 @@ final class Fused {
      * averaged over the targets that are not {@code ignoreIndex} ({@code mean}) or summed:
      * loss_i = −(1 − ε)·log softmax(z_i)[t_i] − (ε/C)·Σ_c log softmax(z_i)[c].
      * The same as {@code nn.Losses.crossEntropy} without class weights; that method calls this one.
-     * The gradient is (softmax(z_i) − q_i)·g/divisor with q_i the smoothed one-hot target.
+     * The gradient is (softmax(z_i) − q_i)·g/divisor with q_i the smoothed one-hot target; the
+     * forward-mode rule contracts the same with the logits' tangent.
      */
     static Tensor crossEntropy(Tensor logits, Tensor targets, double labelSmoothing, long ignoreIndex, boolean mean) {
         String op = "crossEntropy";
@@ -101,6 +102,13 @@ final class Fused {
                 }
             }
             return new Tensor[] {dx.markUnshared()};
+        }, dt -> {
+            // The loss's tangent: Σ_ij (softmax(z) − q)_ij·keep_i·ż_ij / divisor, the derivative above
+            // contracted with ż. Composed from ops of the logits, as the derivative is, so that a
+            // recorded graph can differentiate it again.
+            Tensor q = smoothedTargets(dtype, t, rows, cols, ignoreIndex, onTarget, perClass);
+            Tensor keep = keptRows(dtype, t, ignoreIndex);
+            return logits.softmax(1).sub(q).mul(keep).mul(dt[0]).sum().div(divisor);
         });
     }
 

@@ -28,6 +28,8 @@ class FunctionalDerivativesTest {
     private static final Tensor W = constant(7, 4, 3);
     private static final Tensor B = constant(8, 3);
     private static final Tensor IDX = Tensor.of(new long[] {2, 0, 1, 2, 2, 1}, 2, 3);
+    /** Class targets for 4 rows of 3 logits; row 1 is ignored (−100). */
+    private static final Tensor TARGETS = Tensor.of(new long[] {2, -100, 0, 1}, 4);
 
     private static Tensor constant(long seed, int... shape) {
         return Tensor.randn(new Generator(seed), shape).to(DType.FLOAT64);
@@ -93,6 +95,17 @@ class FunctionalDerivativesTest {
         c.add(new Case("cholesky", x -> x.matmul(x.t()).add(Tensor.eye(DType.FLOAT64, 3)).cholesky(), 3, 3));
         c.add(new Case("linear+relu (fused)", x -> Fused.linear(x.slice(1, 0, 3), x.reshape(4, 3).mul(0.5), x.select(0, 2), true), 3, 4));
         c.add(new Case("linear (fused), no bias", x -> Fused.linear(x, W.t(), null, false), 2, 4));
+        // losses: the fused cross-entropy (with label smoothing and an ignored row) and bce, a Function
+        c.add(new Case("crossEntropy (fused), smoothing, ignored row, mean",
+                x -> Fused.crossEntropy(x, TARGETS, 0.1, -100, true), 4, 3));
+        c.add(new Case("crossEntropy through Losses, smoothing, ignoreIndex 0, sum",
+                x -> org.jgrad.nn.Losses.crossEntropy(x.exp(), Tensor.of(new long[] {2, 1, 0, 1}, 4), org.jgrad.nn.Losses.CrossEntropyOptions
+                        .defaults().labelSmoothing(0.2).ignoreIndex(0).reduction(org.jgrad.nn.Reduction.SUM)), 4, 3));
+        c.add(new Case("bce (a Function), soft targets from x",
+                x -> org.jgrad.nn.Losses.bce(x.sigmoid(), x.cos().mul(0.4).add(0.5)), 2, 3));
+        c.add(new Case("bce (a Function), reduction none",
+                x -> org.jgrad.nn.Losses.bce(x.sigmoid(), B.expand(2, 3).sigmoid(), org.jgrad.nn.Losses.BceOptions.defaults()
+                        .reduction(org.jgrad.nn.Reduction.NONE)).mul(x), 2, 3));
         // joining and indexing
         c.add(new Case("cat, stack, split", x -> Tensor.cat(List.of(x.exp(), B.unsqueeze(0), x.split(1, 0).get(1)), 0), 2, 3));
         c.add(new Case("gather", x -> x.gather(0, IDX), 3, 3));
@@ -298,8 +311,9 @@ class FunctionalDerivativesTest {
     void forwardOverReverseGivesHessianVectorProducts() {
         // jvp of the gradient (computed with createGraph, so each derivative's ops see the tangents of
         // the saved tensors) is H·v: the tangent rules of the ops that backward formulas use, conv2d's
-        // two transposes among them.
-        for (String name : List.of("small MLP", "conv2d, weight and bias from x", "softmax dim 0", "cholesky")) {
+        // two transposes among them, and those of crossEntropy's composed derivative and bce's backward.
+        for (String name : List.of("small MLP", "conv2d, weight and bias from x", "softmax dim 0", "cholesky",
+                "crossEntropy (fused), smoothing, ignored row, mean", "bce (a Function), soft targets from x")) {
             Case c = cases().filter(k -> k.name().equals(name)).findFirst().orElseThrow();
             Function<Tensor, Tensor> scalar = t -> c.f().apply(t).sin().sum();
             Function<Tensor, Tensor> gradient = t -> {
@@ -343,29 +357,100 @@ class FunctionalDerivativesTest {
         assertTrue(e.getMessage().contains("jacobian") && e.getMessage().contains("int64"), e.getMessage());
     }
 
-    @Test
-    void anOpWithoutAForwardModeRuleRefusesATangent() {
-        Tensor x = point(10, 2, 4);
-        Tensor target = Tensor.of(new long[] {3, 0}, 2);
-        Function<Tensor, Tensor> loss = t -> org.jgrad.nn.Losses.crossEntropy(t, target);
-        var e = assertThrows(IllegalStateException.class, () -> Autograd.jvp(loss, x, x));
-        assertTrue(e.getMessage().contains("jvp: op crossEntropy has no forward-mode rule"), e.getMessage());
-        // its reverse-mode derivatives still work
-        assertArrayEquals(new int[] {2, 4}, Autograd.jacobian(loss, x).shape());
+    /** c = a·b·k with k a stored constant; jvp only when {@code withJvp}. */
+    private static final class ScaledMul extends org.jgrad.Function {
+        final boolean withJvp;
+        Tensor[] tangentsSeen;
 
-        Function<Tensor, Tensor> custom = t -> new org.jgrad.Function() {
+        ScaledMul(boolean withJvp) {
+            this.withJvp = withJvp;
+        }
+
+        @Override
+        protected Tensor forward(Context ctx, Tensor... in) {
+            ctx.saveForBackward(in[0], in[1]);
+            ctx.put("k", 3.0);
+            return in[0].mul(in[1]).mul(3.0);
+        }
+
+        @Override
+        protected Tensor[] backward(Context ctx, Tensor g) {
+            Tensor a = ctx.savedTensors()[0], b = ctx.savedTensors()[1];
+            double k = ctx.get("k");
+            return new Tensor[] {g.mul(b).mul(k), g.mul(a).mul(k)};
+        }
+
+        @Override
+        protected Tensor jvp(Context ctx, Tensor... t) {
+            if (!withJvp) return super.jvp(ctx, t);
+            tangentsSeen = t.clone();
+            Tensor a = ctx.savedTensors()[0], b = ctx.savedTensors()[1];
+            double k = ctx.get("k");
+            return t[0].mul(b).add(a.mul(t[1])).mul(k);
+        }
+    }
+
+    @Test
+    void aUserFunctionGivesATangentThroughItsJvp() {
+        Tensor x = point(10, 2, 3);
+        Tensor v = constant(11, 2, 3);
+        // both inputs depend on x: ċ = 3·(v·sin x + x·cos x·v)
+        Function<Tensor, Tensor> both = t -> new ScaledMul(true).apply(t, t.sin());
+        double[] expected = new double[6], xd = x.toDoubleArray(), vd = v.toDoubleArray();
+        for (int i = 0; i < 6; i++) expected[i] = 3 * (vd[i] * Math.sin(xd[i]) + xd[i] * Math.cos(xd[i]) * vd[i]);
+        assertClose(expected, Autograd.jvp(both, x, v).toDoubleArray(), 1e-12, 1e-12, "jvp through a user Function");
+
+        // an input without a tangent (B [3], broadcast) arrives as zeros of its shape and dtype, as at every op
+        ScaledMul op = new ScaledMul(true);
+        Tensor tangent = Autograd.jvp(t -> op.apply(t, B), x, v);
+        assertArrayEquals(new double[3], op.tangentsSeen[1].toDoubleArray());
+        assertArrayEquals(B.shape(), op.tangentsSeen[1].shape());
+        assertEquals(DType.FLOAT64, op.tangentsSeen[1].dtype());
+        assertClose(v.mul(B).mul(3).toDoubleArray(), tangent.toDoubleArray(), 1e-12, 1e-12, "3·v·B");
+
+        // without a tangent, jvp is never called: the op runs as before inside a dual level
+        ScaledMul quiet = new ScaledMul(true);
+        try (var _ = ForwardAD.dualLevel()) {
+            assertNull(ForwardAD.tangent(quiet.apply(x, B)));
+        }
+        assertNull(quiet.tangentsSeen);
+    }
+
+    @Test
+    void aUserFunctionWithoutJvpRefusesATangentAndNamesTheFix() {
+        Tensor x = point(10, 2, 4);
+        Function<Tensor, Tensor> custom = t -> new ScaledMul(false).apply(t, t);
+        var e = assertThrows(IllegalStateException.class, () -> Autograd.jvp(custom, x, x));
+        assertTrue(e.getMessage().contains("jvp: op ScaledMul has no forward-mode rule; override Function.jvp"), e.getMessage());
+        // its reverse-mode derivatives still work, and so does forward mode once the level is closed
+        assertClose(x.mul(6).toDoubleArray(), Autograd.vjp(t -> custom.apply(t).sum(), x, Tensor.scalar(DType.FLOAT64, 1))
+                .toDoubleArray(), 1e-12, 1e-12, "vjp of 3·x²");
+        assertFalse(ForwardAD.isActive());
+
+        // a jvp returning null is named
+        Function<Tensor, Tensor> nullJvp = t -> new org.jgrad.Function() {
             @Override
-            protected Tensor forward(org.jgrad.Function.Context ctx, Tensor... in) {
+            protected Tensor forward(Context ctx, Tensor... in) {
                 return in[0].mul(2);
             }
 
             @Override
-            protected Tensor[] backward(org.jgrad.Function.Context ctx, Tensor g) {
+            protected Tensor[] backward(Context ctx, Tensor g) {
                 return new Tensor[] {g.mul(2)};
             }
+
+            @Override
+            protected String name() {
+                return "twice";
+            }
+
+            @Override
+            protected Tensor jvp(Context ctx, Tensor... tangents) {
+                return null;
+            }
         }.apply(t);
-        e = assertThrows(IllegalStateException.class, () -> Autograd.jvp(custom, x, x));
-        assertTrue(e.getMessage().contains("has no forward-mode rule"), e.getMessage());
+        e = assertThrows(IllegalStateException.class, () -> Autograd.jvp(nullJvp, x, x));
+        assertTrue(e.getMessage().contains("twice") && e.getMessage().contains("jvp returned null"), e.getMessage());
     }
 
     @Test

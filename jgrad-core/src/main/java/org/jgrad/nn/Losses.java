@@ -643,7 +643,8 @@ public final class Losses {
     /**
      * Binary cross-entropy of probabilities per element, with PyTorch's clamped logs in the forward and
      * its bounded gradient (p − y)/max(p(1 − p), 1e-12): differentiating the clamped logs would give
-     * 1/p, which overflows float32 near p = 0 and is 0·∞ = NaN at p = 0.
+     * 1/p, which overflows float32 near p = 0 and is 0·∞ = NaN at p = 0. Its forward-mode rule
+     * uses the same bounded derivatives.
      */
     private static final class BinaryCrossEntropy extends Function {
         @Override
@@ -672,6 +673,16 @@ public final class Losses {
                 gy = g.mul(clampedLog(oneMinusP).sub(clampedLog(p)));
             }
             return new Tensor[] {gp, gy};
+        }
+
+        /** The tangent along the same bounded derivatives as backward: ṗ·(p − y)/max(p(1 − p), 1e-12) + ẏ·(log(1 − p) − log p). */
+        @Override
+        protected Tensor jvp(Context ctx, Tensor... tangents) {
+            Tensor p = ctx.savedTensors()[0], y = ctx.savedTensors()[1];
+            Tensor oneMinusP = p.neg().add(1);
+            Tensor denominator = p.mul(oneMinusP).clamp(BCE_GRAD_EPS, Double.POSITIVE_INFINITY);
+            return tangents[0].mul(p.sub(y)).div(denominator)
+                    .add(tangents[1].mul(clampedLog(oneMinusP).sub(clampedLog(p))));
         }
 
         /** max(log x, −100) for x ≥ 0, with log 0 never formed (so no 0·∞ in its gradient either). */
