@@ -10,7 +10,9 @@ import org.jgrad.kernels.Kernels;
  * is A·x for a sparse A. Each is recorded as a {@link LinearMap}, whose backward is the adjoint map
  * Aᵀ, itself recorded with A as its backward; so gradients of every order exist (for maxPool2d the
  * positions stay those of the forward pass, which makes its second derivative in x zero, as in
- * PyTorch).
+ * PyTorch). maxPool2d's A depends on the {@link TieRule}: one 1 per output at the window's first
+ * maximum (FIRST, {@link Gather}), or 1/k (SPLIT) or 1 (ALL) at each of its k maxima ({@code
+ * WeightedGather}); its output is the window max either way.
  *
  * <p>Average pooling, adaptive average pooling and nearest upsampling are one map: output (i, j)
  * is rowScale[i]·colScale[j] times the sum of the input rectangle [rowStart[i], rowEnd[i]) ×
@@ -76,7 +78,7 @@ final class Pooling {
     }
 
     /**
-     * The maxima of every window as a {@link WeightedGather}: each position whose value equals the
+     * The maxima of every window as a {@code WeightedGather}: each position whose value equals the
      * window's max y (or is NaN when y is, since NaN wins) gets weight 1/m (SPLIT, m such positions)
      * or 1 (ALL). Padding is never a maximum. Single-threaded: only the non-default rules come here.
      */
