@@ -11,7 +11,7 @@ import org.jgrad.kernels.Kernels;
  * Aᵀ, itself recorded with A as its backward; so gradients of every order exist (for maxPool2d the
  * positions stay those of the forward pass, which makes its second derivative in x zero, as in
  * PyTorch). maxPool2d's A depends on the {@link TieRule}: one 1 per output at the window's first
- * maximum (FIRST, {@link Gather}), or 1/k (SPLIT) or 1 (ALL) at each of its k maxima ({@code
+ * maximum (FIRST, {@code Gather}), or 1/k (SPLIT) or 1 (ALL) at each of its k maxima ({@code
  * WeightedGather}); its output is the window max either way.
  *
  * <p>Average pooling, adaptive average pooling and nearest upsampling are one map: output (i, j)
