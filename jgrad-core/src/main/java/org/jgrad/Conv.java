@@ -23,11 +23,12 @@ package org.jgrad;
  *       second derivatives (gradient penalties, Hessian-vector products) are exact.
  *   <li>avgPool2d, adaptiveAvgPool2d and upsampleNearest2d are linear; their backward is the
  *       adjoint map, whose backward is the map again.
- *   <li>maxPool2d sends each output's gradient to the first largest input of its window (ties go to
- *       the first in row-major order, {@link TieRule#FIRST}; NaN wins, as in PyTorch). It keeps one
- *       position per output, so the other tie rules are not offered. The positions are found in the
- *       forward pass and kept; higher derivatives treat them as constants, so the second derivative
- *       with respect to the input is zero, as for any piecewise-linear function.
+ *   <li>maxPool2d sends each output's gradient to the largest input of its window. Where several
+ *       tie, the caller picks the {@link TieRule}: {@link TieRule#FIRST} (the default, as in PyTorch:
+ *       the first in row-major order), {@link TieRule#SPLIT} (g/k to each of the k maxima) or {@link
+ *       TieRule#ALL} (g to each). NaN wins. The positions and weights are found in the forward pass
+ *       and kept; higher derivatives treat them as constants, so the second derivative with respect
+ *       to the input is zero, as for any piecewise-linear function.
  * </ul>
  *
  * <p>Convolutions are lowered to matrix products (im2col and {@link org.jgrad.kernels.Kernels#gemm});
@@ -112,7 +113,9 @@ public final class Conv {
 
     /**
      * The largest value of each window: window (i, j) covers rows i·sH − pH + p·dH for p &lt; kH and
-     * the like for columns, skipping positions outside the input (padding is never the maximum).
+     * the like for columns, skipping positions outside the input (padding is never the maximum). The
+     * gradient goes to the first maximum of each window ({@link TieRule#FIRST}, as in PyTorch); {@link
+     * #maxPool2d(Tensor, int[], int[], int[], int[], TieRule)} picks another tie rule.
      *
      * @param kernel   {kH, kW} or one value
      * @param stride   {sH, sW}, one value, or null for the kernel size (PyTorch's default)
@@ -120,17 +123,33 @@ public final class Conv {
      * @param dilation spacing of the window's taps
      */
     public static Tensor maxPool2d(Tensor input, int[] kernel, int[] stride, int[] padding, int[] dilation) {
-        return Pooling.maxPool2d(input, kernel, stride, padding, dilation);
+        return Pooling.maxPool2d(input, kernel, stride, padding, dilation, TieRule.FIRST);
+    }
+
+    /**
+     * maxPool2d with the gradient at a tie going where {@code ties} says. For a 2×2 window holding
+     * [1, 3; 3, 0] and an upstream gradient of 1 the input gradient is [0, 1; 0, 0] under {@link
+     * TieRule#FIRST} (the default of the other overloads, PyTorch's rule), [0, 0.5; 0.5, 0] under
+     * {@link TieRule#SPLIT} and [0, 1; 1, 0] under {@link TieRule#ALL}; away from ties they agree.
+     * The output is the same under every rule. An input that is the maximum of several windows
+     * (stride &lt; kernel) collects the gradient of each. FIRST is the fastest: it keeps one position
+     * per output, SPLIT and ALL a weighted list.
+     *
+     * @param ties FIRST, SPLIT or ALL, not null
+     */
+    public static Tensor maxPool2d(Tensor input, int[] kernel, int[] stride, int[] padding, int[] dilation,
+                                   TieRule ties) {
+        return Pooling.maxPool2d(input, kernel, stride, padding, dilation, ties);
     }
 
     /** maxPool2d without dilation. */
     public static Tensor maxPool2d(Tensor input, int[] kernel, int[] stride, int[] padding) {
-        return Pooling.maxPool2d(input, kernel, stride, padding, new int[] {1});
+        return Pooling.maxPool2d(input, kernel, stride, padding, new int[] {1}, TieRule.FIRST);
     }
 
     /** maxPool2d over non-overlapping k×k windows (stride k, no padding). */
     public static Tensor maxPool2d(Tensor input, int kernel) {
-        return Pooling.maxPool2d(input, new int[] {kernel}, null, new int[] {0}, new int[] {1});
+        return Pooling.maxPool2d(input, new int[] {kernel}, null, new int[] {0}, new int[] {1}, TieRule.FIRST);
     }
 
     /**

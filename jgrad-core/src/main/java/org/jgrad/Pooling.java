@@ -10,7 +10,9 @@ import org.jgrad.kernels.Kernels;
  * is A·x for a sparse A. Each is recorded as a {@link LinearMap}, whose backward is the adjoint map
  * Aᵀ, itself recorded with A as its backward; so gradients of every order exist (for maxPool2d the
  * positions stay those of the forward pass, which makes its second derivative in x zero, as in
- * PyTorch).
+ * PyTorch). maxPool2d's A depends on the {@link TieRule}: one 1 per output at the window's first
+ * maximum (FIRST, {@code Gather}), or 1/k (SPLIT) or 1 (ALL) at each of its k maxima ({@code
+ * WeightedGather}); its output is the window max either way.
  *
  * <p>Average pooling, adaptive average pooling and nearest upsampling are one map: output (i, j)
  * is rowScale[i]·colScale[j] times the sum of the input rectangle [rowStart[i], rowEnd[i]) ×
@@ -43,8 +45,9 @@ final class Pooling {
 
     // ------------------------------------------------------------ max pooling
 
-    static Tensor maxPool2d(Tensor x, int[] kernel, int[] stride, int[] padding, int[] dilation) {
+    static Tensor maxPool2d(Tensor x, int[] kernel, int[] stride, int[] padding, int[] dilation, TieRule ties) {
         String op = "maxPool2d";
+        if (ties == null) throw new IllegalArgumentException(op + ": the tie rule is null; expected FIRST, SPLIT or ALL");
         int[] k = Convolution.pair(op, "kernel", kernel);
         int[] s = stride == null ? k.clone() : Convolution.pair(op, "stride", stride);
         int[] p = Convolution.pair(op, "padding", padding);
@@ -67,8 +70,54 @@ final class Pooling {
                 maxPoolPlanes(xc.storage.d, xc.offset, out.storage.d, idx, p0, p1, h, w, oh, ow, k, s, p, d);
             }
         });
-        Gather map = new Gather(idx, x.shape.clone(), out.shape.clone());
+        // FIRST keeps one position per output; SPLIT and ALL weight every maximum of the window. Either
+        // way the output is the window max computed above and the derivative is the map.
+        LinearMap map = ties == TieRule.FIRST ? new Gather(idx, x.shape.clone(), out.shape.clone())
+                : tiedMaxima(xc, out, ties, k, s, p, d);
         return recordLinear(op, op + "Backward", map, x, out, false);
+    }
+
+    /**
+     * The maxima of every window as a {@code WeightedGather}: each position whose value equals the
+     * window's max y (or is NaN when y is, since NaN wins) gets weight 1/m (SPLIT, m such positions)
+     * or 1 (ALL). Padding is never a maximum. Single-threaded: only the non-default rules come here.
+     */
+    private static WeightedGather tiedMaxima(Tensor xc, Tensor out, TieRule ties, int[] k, int[] s, int[] p, int[] d) {
+        int h = xc.shape[2], w = xc.shape[3], hw = h * w, oh = out.shape[2], ow = out.shape[3], l = oh * ow;
+        int planes = out.shape[0] * out.shape[1], total = out.numel();
+        int[][] rows = taps(h, oh, k[0], s[0], p[0], d[0]), cols = taps(w, ow, k[1], s[1], p[1], d[1]);
+        int[] start = new int[total + 1];
+        int[] pos = new int[Math.max(total, 1)];
+        double[] weight = new double[pos.length];
+        int count = 0;
+        for (int pl = 0; pl < planes; pl++) {
+            int xb = xc.offset + pl * hw;
+            for (int r = 0; r < oh; r++) {
+                int hs = r * s[0] - p[0];
+                for (int q = 0; q < ow; q++) {
+                    int ws = q * s[1] - p[1], t = pl * l + r * ow + q, first = count;
+                    double max = out.storage.get(t);
+                    for (int i = rows[0][r]; i < rows[1][r]; i++) {
+                        int ih = hs + i * d[0];
+                        for (int j = cols[0][q]; j < cols[1][q]; j++) {
+                            int iw = ws + j * d[1];
+                            double v = xc.storage.get(xb + ih * w + iw);
+                            if (v == max || (max != max && v != v)) {
+                                if (count == pos.length) {
+                                    pos = Arrays.copyOf(pos, 2 * count);
+                                    weight = Arrays.copyOf(weight, 2 * count);
+                                }
+                                pos[count++] = ih * w + iw;
+                            }
+                        }
+                    }
+                    double wt = ties == TieRule.SPLIT ? 1.0 / (count - first) : 1.0;
+                    for (int e = first; e < count; e++) weight[e] = wt;
+                    start[t + 1] = count;
+                }
+            }
+        }
+        return new WeightedGather(start, pos, weight, xc.shape.clone(), out.shape.clone());
     }
 
     /**
@@ -213,6 +262,61 @@ final class Pooling {
             } else {
                 double[] a = gc.storage.d, c = out.storage.d;
                 for (int t = 0; t < idx.length; t++) if (idx[t] >= 0) c[t / l * hw + idx[t]] += a[go + t];
+            }
+            return out;
+        }
+    }
+
+    /**
+     * out[plane, t] = Σ weight[e]·x[plane, pos[e]] over e in [start[t], start[t+1]) (L outputs per
+     * plane, t counted over all planes); the adjoint adds weight[e]·g[t] back at each pos[e].
+     */
+    private record WeightedGather(int[] start, int[] pos, double[] weight, int[] inShape, int[] outShape)
+            implements LinearMap {
+        @Override
+        public Tensor apply(Tensor x) {
+            DType dt = floatType(x);
+            Tensor xc = x.rawContiguous(dt), out = Tensor.empty(dt, outShape);
+            int hw = inShape[2] * inShape[3], l = outShape[2] * outShape[3], total = start.length - 1;
+            if (l == 0) return out;
+            if (dt == DType.FLOAT32) {
+                float[] a = xc.storage.f, c = out.storage.f;
+                for (int t = 0; t < total; t++) {
+                    int base = xc.offset + t / l * hw;
+                    double sum = 0;
+                    for (int e = start[t]; e < start[t + 1]; e++) sum += weight[e] * a[base + pos[e]];
+                    c[t] = (float) sum;
+                }
+            } else {
+                double[] a = xc.storage.d, c = out.storage.d;
+                for (int t = 0; t < total; t++) {
+                    int base = xc.offset + t / l * hw;
+                    double sum = 0;
+                    for (int e = start[t]; e < start[t + 1]; e++) sum += weight[e] * a[base + pos[e]];
+                    c[t] = sum;
+                }
+            }
+            return out;
+        }
+
+        @Override
+        public Tensor adjoint(Tensor g) {
+            DType dt = floatType(g);
+            Tensor gc = g.rawContiguous(dt), out = Tensor.empty(dt, inShape);
+            int hw = inShape[2] * inShape[3], l = outShape[2] * outShape[3], total = start.length - 1;
+            if (l == 0) return out;
+            if (dt == DType.FLOAT32) {
+                float[] a = gc.storage.f, c = out.storage.f;
+                for (int t = 0; t < total; t++) {
+                    int base = t / l * hw;
+                    for (int e = start[t]; e < start[t + 1]; e++) c[base + pos[e]] += (float) (weight[e] * a[gc.offset + t]);
+                }
+            } else {
+                double[] a = gc.storage.d, c = out.storage.d;
+                for (int t = 0; t < total; t++) {
+                    int base = t / l * hw;
+                    for (int e = start[t]; e < start[t + 1]; e++) c[base + pos[e]] += weight[e] * a[gc.offset + t];
+                }
             }
             return out;
         }

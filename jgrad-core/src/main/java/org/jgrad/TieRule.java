@@ -17,13 +17,14 @@ package org.jgrad;
  * Away from ties the three agree. In each case the max is treated as locally linear, so its second
  * derivative is 0. {@link Tensor#max()}, {@link Tensor#min()} and the values of {@link
  * Tensor#max(int, boolean)} / {@link Tensor#min(int, boolean)} use {@link #SPLIT} unless told
- * otherwise; {@link Conv#maxPool2d} uses {@link #FIRST}, as PyTorch's max pooling does.
+ * otherwise; {@link Conv#maxPool2d} and {@link org.jgrad.nn.MaxPool2d} use {@link #FIRST}, as
+ * PyTorch's max pooling does, unless given another rule.
  */
 public enum TieRule {
     /**
      * All of the gradient goes to the first extreme element of each group (row-major over the
-     * reduced dimensions): the element whose index {@code argmax} and {@code max(dim)} return, and
-     * where PyTorch's {@code max(dim)} and max pooling send it.
+     * reduced dimensions, or of each pooling window): the element whose index {@code argmax} and
+     * {@code max(dim)} return, and where PyTorch's {@code max(dim)} and max pooling send it.
      */
     FIRST,
     /**
