@@ -103,14 +103,20 @@ public final class Autograd {
         int ny = y.numel(), nx = x.numel();
         Tensor jac = Tensor.zeros(dtype, concat(y.shape, x.shape));
         if (ny == 0 || nx == 0 || !y.requiresGrad()) return jac; // f does not depend on x: J = 0
+        reverseRows(y, xd, jac);
+        return jac;
+    }
+
+    /** Row i of {@code into} := ∂yᵢ/∂x, one reverse pass per element of y through y's retained graph. */
+    private static void reverseRows(Tensor y, Tensor x, Tensor into) {
+        int nx = x.numel();
         int[] rowStrides = Shapes.contiguousStrides(x.shape);
-        for (int i = 0; i < ny; i++) {
+        for (int i = 0; i < y.numel(); i++) {
             Tensor e = Tensor.zeros(y.dtype(), y.shape);
             e.storage.set(i, 1);
-            Tensor row = grad(y, List.of(xd), e, true, false).get(0);
-            Strided.copy(row, Views.as(jac, x.shape, rowStrides, i * nx));
+            Tensor row = grad(y, List.of(x), e, true, false).get(0);
+            Strided.copy(row, Views.as(into, x.shape, rowStrides, i * nx));
         }
-        return jac;
     }
 
     /**
@@ -133,13 +139,7 @@ public final class Autograd {
             g = grad(y, List.of(xd), true).get(0);
         }
         if (!g.requiresGrad()) return hess; // the gradient is constant: f is at most linear in x
-        int[] rowStrides = Shapes.contiguousStrides(x.shape);
-        for (int i = 0; i < nx; i++) {
-            Tensor e = Tensor.zeros(g.dtype(), g.shape);
-            e.storage.set(i, 1);
-            Tensor row = grad(g, List.of(xd), e, true, false).get(0);
-            Strided.copy(row, Views.as(hess, x.shape, rowStrides, i * nx));
-        }
+        reverseRows(g, xd, hess);
         return hess;
     }
 
