@@ -31,8 +31,9 @@ import org.jgrad.Tensor;
  * <p>Labels are class indices (int64): a label column of integers 0, 1, 2... is used as it is;
  * any other values are numbered in sorted order. With {@link #regression()} the label is a float32
  * target instead. Fields may be quoted ("a, b", with "" for a quote). Blank lines are skipped. A
- * wrong number of fields, a non-numeric value in a numeric column or a missing value raises an
- * {@link InvalidDataException} with the file, the line number (the header is line 1) and the column.
+ * wrong number of fields or a missing value raises an {@link InvalidDataException} with the file, the
+ * line number (the header is line 1) and the column; a numeric column's cell that is text, NaN, Infinity
+ * or beyond float32's range raises its subclass {@link BadValueException}.
  */
 public final class CsvReader {
     private final String label;
@@ -208,14 +209,71 @@ public final class CsvReader {
     }
 
     private static double number(String s, String source, long line, String column) throws InvalidDataException {
+        double v;
         try {
-            double v = Double.parseDouble(s);
-            if (Double.isFinite(v)) return v;
+            v = Double.parseDouble(s);
         } catch (NumberFormatException e) {
-            // reported below with the line and column
+            throw new BadValueException(source, line, column, s, BadValueException.Kind.TEXT);
         }
-        throw new InvalidDataException(source, line, "column '" + column + "': '" + s + "' is not a finite number"
-                + " (list a categorical column in oneHot(...), or drop(...) it)");
+        if (!Double.isFinite(v)) throw new BadValueException(source, line, column, s, BadValueException.Kind.NOT_FINITE);
+        // Features are float32: a larger value would be read as Infinity and turn every loss into NaN.
+        if (Math.abs(v) > Float.MAX_VALUE) throw new BadValueException(source, line, column, s, BadValueException.Kind.OUT_OF_RANGE);
+        return v;
+    }
+
+    /**
+     * A cell of a numeric column that cannot be a float32 number. It carries the column, the cell and
+     * the {@link Kind}, so a caller with other means than {@link #oneHot}/{@link #drop} (the {@code jgrad}
+     * command line has flags) can say what to do in its own terms.
+     */
+    public static final class BadValueException extends InvalidDataException {
+        private static final long serialVersionUID = 1L;
+
+        /** Why the cell is unusable. */
+        public enum Kind {
+            /** Not a number at all, e.g. a category name. */
+            TEXT,
+            /** NaN or Infinity. */
+            NOT_FINITE,
+            /** A number beyond float32's range (about ±3.4e38). */
+            OUT_OF_RANGE
+        }
+
+        private final String column;
+        private final String value;
+        private final Kind kind;
+
+        BadValueException(String source, long line, String column, String value, Kind kind) {
+            super(source, line, problem(column, value, kind) + switch (kind) {
+                case TEXT -> ": one-hot encode it with oneHot(\"" + column + "\"), or leave it out with drop(\"" + column + "\")";
+                case NOT_FINITE -> ": fix the cell, or leave the column out with drop(\"" + column + "\")";
+                case OUT_OF_RANGE -> ": rescale the column, or leave it out with drop(\"" + column + "\")";
+            });
+            this.column = column;
+            this.value = value;
+            this.kind = kind;
+        }
+
+        /** What is wrong, without a remedy: "column 'species' holds text ('setosa')". */
+        public static String problem(String column, String value, Kind kind) {
+            return switch (kind) {
+                case TEXT -> "column '" + column + "' holds text ('" + value + "')";
+                case NOT_FINITE -> "column '" + column + "' holds '" + value + "', not a finite number";
+                case OUT_OF_RANGE -> "column '" + column + "' holds " + value + ", beyond float32's range (about ±3.4e38)";
+            };
+        }
+
+        public String column() {
+            return column;
+        }
+
+        public String value() {
+            return value;
+        }
+
+        public Kind kind() {
+            return kind;
+        }
     }
 
     /** Splits one line into fields, honouring double quotes ("" inside quotes is a quote). */

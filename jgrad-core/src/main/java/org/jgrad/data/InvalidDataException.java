@@ -5,9 +5,10 @@ import java.io.IOException;
 /**
  * A data file that cannot be what it claims to be: a wrong magic number, a header that disagrees
  * with the file's length, a truncated download, a CSV row that is not numeric. The message names the
- * file (and the line, for text formats) and the problem.
+ * file (and the line, for text formats) and the problem. Not final only so that a reader can say more
+ * in a subclass, as {@link CsvReader.BadValueException} does for one cell.
  */
-public final class InvalidDataException extends IOException {
+public class InvalidDataException extends IOException {
     private static final long serialVersionUID = 1L;
 
     private final String source;

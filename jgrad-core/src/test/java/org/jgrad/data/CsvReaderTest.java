@@ -2,6 +2,7 @@ package org.jgrad.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -66,11 +67,14 @@ class CsvReaderTest {
     }
 
     @Test
-    void badRowsAreReportedWithTheirLineNumber() {
+    void badRowsAreReportedWithTheirLineNumber() throws IOException {
         String nonNumeric = "a,b,label\n1,2,x\n3,oops,y\n";
         InvalidDataException e = assertThrows(InvalidDataException.class, () -> read(CsvReader.label("label"), nonNumeric));
         assertEquals(3, e.line());
-        assertTrue(e.getMessage().startsWith("test.csv:3: column 'b': 'oops' is not a finite number"), e.getMessage());
+        assertEquals("test.csv:3: column 'b' holds text ('oops'): one-hot encode it with oneHot(\"b\"), or leave it out with drop(\"b\")",
+                e.getMessage());
+        CsvReader.BadValueException text = assertInstanceOf(CsvReader.BadValueException.class, e);
+        assertEquals(List.of("b", "oops", CsvReader.BadValueException.Kind.TEXT), List.of(text.column(), text.value(), text.kind()));
 
         InvalidDataException fields = assertThrows(InvalidDataException.class,
                 () -> read(CsvReader.label("label"), "a,b,label\n1,2,x\n\n3,4,y,5\n"));
@@ -84,6 +88,19 @@ class CsvReaderTest {
         InvalidDataException nan = assertThrows(InvalidDataException.class,
                 () -> read(CsvReader.label("label").regression(), "a,label\n1,NaN\n"));
         assertEquals(2, nan.line());
+
+        CsvReader.BadValueException inf = assertThrows(CsvReader.BadValueException.class,
+                () -> read(CsvReader.label("label"), "a,label\n1,x\nInfinity,y\n"));
+        assertEquals(CsvReader.BadValueException.Kind.NOT_FINITE, inf.kind());
+        assertEquals(3, inf.line());
+
+        // 1e300 is a finite double but Infinity as a float32 feature.
+        CsvReader.BadValueException huge = assertThrows(CsvReader.BadValueException.class,
+                () -> read(CsvReader.label("label"), "a,x2,label\n1,2,x\n3,1e300,y\n"));
+        assertEquals(CsvReader.BadValueException.Kind.OUT_OF_RANGE, huge.kind());
+        assertTrue(huge.getMessage().startsWith("test.csv:3: column 'x2' holds 1e300, beyond float32's range"), huge.getMessage());
+        assertEquals(3.0e38f, read(CsvReader.label("label"), "a,label\n3e38,x\n-3e38,y\n").dataset().features().toFloatArray()[0],
+                "float32's own range is accepted");
 
         InvalidDataException quote = assertThrows(InvalidDataException.class,
                 () -> read(CsvReader.label("label"), "a,label\n\"1,x\n"));
