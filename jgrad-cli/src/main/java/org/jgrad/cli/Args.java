@@ -145,6 +145,19 @@ final class Args {
         return out;
     }
 
+    /** A comma-separated list of names, e.g. {@code species,colour}; empty when the option is absent. */
+    List<String> names(String name) throws UsageException {
+        String v = values.get(name);
+        if (v == null) return List.of();
+        List<String> out = new ArrayList<>();
+        for (String part : v.split(",", -1)) {
+            String n = part.strip();
+            if (n.isEmpty()) throw new UsageException("--" + name + ": expected names like a,b, got '" + v + "'");
+            if (!out.contains(n)) out.add(n);
+        }
+        return out;
+    }
+
     /** One of {@code choices}. */
     String choice(String name, String defaultValue, List<String> choices) throws UsageException {
         String v = values.getOrDefault(name, defaultValue);

@@ -19,7 +19,8 @@ final class EvalCommand {
                                    test split of an image set or a toy set, all rows of a csv:PATH
               --data DIR           where the image files are
               --download           download fashion-mnist/mnist when not found
-              --label COLUMN       csv: the label column (default: the one used in training, else the last)
+              --label COLUMN       csv: the label column (default: the one used in training, else the last);
+                                   one-hot and dropped columns are those given in training
               --samples N, --noise X, --seed N
                                    toy sets: as in training (default: the values saved with the model)
               --batch N            evaluation batch size (default 1000)
@@ -70,8 +71,16 @@ final class EvalCommand {
         if (known != null) checkShape(m.spec(), known, dataset);     // before reading 60,000 images for nothing
         Path dir = a.has("data") ? Path.of(a.string("data", null)) : null;
         String label = a.string("label", meta.get("jgrad.label"));
-        DataSets.Data data = DataSets.loadForEval(dataset, new DataSets.Options(dir, a.flag("download"), seed, samples, noise, label),
-                m.mean(), m.std());
+        // A CSV model's one-hot and dropped columns and its feature names (absent from files saved before
+        // they were recorded) let the table be read as in training and its columns matched by name.
+        List<String> features = m.metadata().containsKey("jgrad.features") ? m.list("jgrad.features") : null;
+        if (features != null && m.mean() != null && features.size() != m.mean().length) {
+            throw new ModelFileException(file + ": jgrad.features names " + features.size() + " features, jgrad.feature_mean has "
+                    + m.mean().length);
+        }
+        DataSets.Data data = DataSets.loadForEval(dataset, new DataSets.Options(dir, a.flag("download"), seed, samples, noise, label,
+                m.list("jgrad.one_hot"), m.list("jgrad.drop")), m.mean(), m.std(), features,
+                m.metadata().containsKey("jgrad.classes") ? m.classes() : null);
 
         out.println(String.format(Locale.ROOT, "model: %s: %s, %,d parameters%s", file, m.spec().describe(), m.model().parameterCount(),
                 meta.containsKey("jgrad.dataset") ? " (trained on " + meta.get("jgrad.dataset") + ")" : ""));

@@ -29,6 +29,12 @@ final class ModelFile {
             if (c == null) return java.util.stream.IntStream.range(0, spec.numClasses()).mapToObj(Integer::toString).toList();
             return List.of(c.split("\n", -1));
         }
+
+        /** The saved value of a "\n"-separated list, empty when absent. */
+        List<String> list(String key) {
+            String v = metadata.get(key);
+            return v == null || v.isEmpty() ? List.of() : List.of(v.split("\n", -1));
+        }
     }
 
     static void save(Path file, Module model, ModelSpec spec, DataSets.Data data, Map<String, String> extra) throws IOException {
@@ -38,6 +44,7 @@ final class ModelFile {
             meta.put("jgrad.feature_mean", join(data.mean()));
             meta.put("jgrad.feature_std", join(data.std()));
         }
+        if (data.featureNames() != null) meta.put("jgrad.features", String.join("\n", data.featureNames()));
         meta.putAll(extra);
         meta.put("jgrad.version", version());
         meta.put("format", "pt");      // what Hugging Face tools expect of a PyTorch state dict

@@ -37,6 +37,8 @@ final class TrainCommand {
                                    fashion-mnist the small sample built into jgrad)
               --download           download fashion-mnist/mnist when not found
               --label COLUMN       csv: the label column (default: the last one)
+              --one-hot COL[,COL]  csv: text columns to encode one-hot (one 0/1 feature per value)
+              --drop COL[,COL]     csv: columns to leave out (an id, a free-text note)
               --samples N          toy sets: training (and test) points (default 500)
               --noise X            toy sets: noise level (default 0; moons 0.1)
               --model TYPE         mlp (default), logreg, cnn
@@ -64,7 +66,7 @@ final class TrainCommand {
               --debug              print stack traces on errors
             """;
 
-    private static final Set<String> VALUED = Set.of("dataset", "data", "label", "samples", "noise", "model", "hidden",
+    private static final Set<String> VALUED = Set.of("dataset", "data", "label", "one-hot", "drop", "samples", "noise", "model", "hidden",
             "activation", "dropout", "augment", "epochs", "batch", "optimizer", "lr", "momentum", "nesterov", "weight-decay", "label-smoothing", "schedule", "seed", "threads",
             "save", "plot");
     private static final Set<String> FLAGS = Set.of("download", "debug");
@@ -117,8 +119,18 @@ final class TrainCommand {
         Path plot = a.has("plot") ? Path.of(a.string("plot", null)) : null;
         Path dir = a.has("data") ? Path.of(a.string("data", null)) : null;
         if (lr <= 0) throw new UsageException("--lr: expected a positive number, got " + lr);
+        List<String> oneHot = a.names("one-hot"), drop = a.names("drop");
+        for (String option : List.of("label", "one-hot", "drop")) {
+            if (a.has(option) && !dataset.startsWith("csv:")) throw new UsageException("--" + option + " applies to csv:PATH data, not " + dataset);
+        }
+        String label = a.string("label", null);
+        for (String c : oneHot) {
+            if (drop.contains(c)) throw new UsageException("column '" + c + "' is given to both --one-hot and --drop");
+            if (c.equals(label)) throw new UsageException("--one-hot: '" + c + "' is the --label column");
+        }
+        if (label != null && drop.contains(label)) throw new UsageException("--drop: '" + label + "' is the --label column");
 
-        DataSets.Data data = DataSets.load(dataset, new DataSets.Options(dir, a.flag("download"), seed, samples, noise, a.string("label", null)));
+        DataSets.Data data = DataSets.load(dataset, new DataSets.Options(dir, a.flag("download"), seed, samples, noise, label, oneHot, drop));
         out.println("data: " + data.description());
         Transform augmentation = augmentation(augment, data);
         ModelSpec spec = new ModelSpec(modelType, data.inputShape(), hidden, activation, dropout, data.numClasses());
@@ -195,6 +207,9 @@ final class TrainCommand {
                 meta.put("jgrad.noise", Double.toString(Double.isNaN(noise) ? DataSets.defaultNoise(dataset) : noise));
             }
             if (a.has("label")) meta.put("jgrad.label", a.string("label", null));
+            // What eval needs to read the table as training did; "\n" because a quoted column name may hold a comma.
+            if (!oneHot.isEmpty()) meta.put("jgrad.one_hot", String.join("\n", oneHot));
+            if (!drop.isEmpty()) meta.put("jgrad.drop", String.join("\n", drop));
             meta.put("jgrad.epochs", Integer.toString(epochs));
             meta.put("jgrad.test_accuracy", String.format(Locale.ROOT, "%.4f", last.accuracy()));
             ModelFile.save(save, model, spec, data, meta);
