@@ -35,10 +35,6 @@ final class DataSets {
             oneHot = List.copyOf(oneHot);
             drop = List.copyOf(drop);
         }
-
-        Options(Path dir, boolean download, long seed, int samples, double noise, String labelColumn) {
-            this(dir, download, seed, samples, noise, labelColumn, List.of(), List.of());
-        }
     }
 
     /**
